@@ -1,0 +1,3 @@
+import { client } from "@pgqrs/eslint-config";
+
+export default client;

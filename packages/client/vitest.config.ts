@@ -1,0 +1,4 @@
+import { preset } from "@pgqrs/vitest-config";
+import { defineConfig, mergeConfig } from "vitest/config";
+
+export default mergeConfig(preset, defineConfig({}));

@@ -1,0 +1,3 @@
+import { core } from "@pgqrs/eslint-config";
+
+export default core;

@@ -1,0 +1,45 @@
+import type { ClaimedRun, StoredError } from "../storage/types";
+import type { WorkflowStore } from "../storage/workflow-store";
+import type { AnyWorkflowDefinition, Logger, WorkflowHandler } from "../workflow/types";
+
+/** How one attempt of a run ended. */
+export type RunOutcome =
+  | { status: "SUCCESS" }
+  | { status: "ERROR"; error: StoredError }
+  | { status: "QUEUED"; error: StoredError; delayMs: number }
+  | { status: "PAUSED"; reason: string | undefined }
+  /** The lease was lost (another worker owns the run now); nothing more was written. */
+  | { status: "LEASE_LOST" }
+  /** The worker is stopping; the run was handed back with `releaseRun`. */
+  | { status: "RELEASED" };
+
+/** A step that ran (or replayed) during an attempt, for metrics. */
+export interface StepEvent {
+  runId: string;
+  stepId: string;
+  durationMs: number;
+  /** True when the output came from the store and `fn` was not called. */
+  replayed: boolean;
+  ok: boolean;
+}
+
+export interface ExecuteRunOptions {
+  store: WorkflowStore;
+  run: ClaimedRun;
+  workflow: AnyWorkflowDefinition;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers of any definition run here
+  handler: WorkflowHandler<any, any>;
+  /**
+   * Aborted by the worker on lease loss (reason `LeaseLostError`) or shutdown (reason `WorkerStoppingError`).
+   * A run aborted for shutdown is released, not failed.
+   */
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** Limit for step and run outputs. @default 1048576 (1 MiB) */
+  maxPayloadBytes?: number;
+  /** Random source for jitter, in [0, 1). @default Math.random */
+  random?: () => number;
+  /** Monotonic milliseconds for step durations. @default performance.now */
+  now?: () => number;
+  onStep?: (event: StepEvent) => void;
+}

@@ -1,0 +1,21 @@
+/**
+ * `@pgqrs/core/storage`: the `WorkflowStore` contract every store implements. Types only, plus the
+ * `RunStatus` constants the records use.
+ */
+export type { StoreCapabilities, WorkflowStore } from "./workflow-store";
+export { RunStatus, finalStatuses } from "./types";
+export type {
+  ClaimedRun,
+  JsonValue,
+  Lease,
+  MessageRecord,
+  RunPage,
+  RunRecord,
+  RunWithSteps,
+  StepRecord,
+  StoreEvent,
+  StoredCause,
+  StoredError,
+  Subscription,
+  WorkflowRecord,
+} from "./types";

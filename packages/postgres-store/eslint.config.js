@@ -1,0 +1,3 @@
+import { store } from "@pgqrs/eslint-config";
+
+export default store;

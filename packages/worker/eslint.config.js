@@ -1,0 +1,3 @@
+import { worker } from "@pgqrs/eslint-config";
+
+export default worker;
