@@ -9,6 +9,7 @@ export type {
   JsonValue,
   Lease,
   MessageRecord,
+  RunCounts,
   RunPage,
   RunRecord,
   RunWithSteps,
@@ -17,5 +18,6 @@ export type {
   StoredCause,
   StoredError,
   Subscription,
+  WorkerRecord,
   WorkflowRecord,
 } from "./types";

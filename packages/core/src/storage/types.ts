@@ -142,3 +142,23 @@ export type StoreEvent =
 export interface Subscription {
   close(): Promise<void>;
 }
+
+/** Run counts of {@link WorkflowStore.countRuns}. */
+export interface RunCounts {
+  byStatus: Record<RunStatus, number>;
+  /** QUEUED runs claimable now. */
+  visibleQueued: number;
+  /** Earliest `visibleAt` among claimable QUEUED runs. */
+  oldestQueuedAt: Date | null;
+}
+
+/** A registered worker incarnation. */
+export interface WorkerRecord {
+  workerId: string;
+  name: string;
+  workflow: string;
+  startedAt: Date;
+  /** Last registration or `extendLeases` call. */
+  lastSeenAt: Date;
+  stoppedAt: Date | null;
+}

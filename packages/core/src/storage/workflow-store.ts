@@ -6,10 +6,12 @@ import type {
   RunPage,
   RunRecord,
   RunStatus,
+  RunCounts,
   RunWithSteps,
   StoreEvent,
   StoredError,
   Subscription,
+  WorkerRecord,
   WorkflowRecord,
 } from "./types";
 
@@ -150,6 +152,24 @@ export interface WorkflowStore {
    * `InvalidRunStateError` for a run that is not PAUSED (and change nothing).
    */
   resumeRun(args: { runId: string }): Promise<RunRecord>;
+
+  /**
+   * Queues an ERROR run again on the same `runId`, keeping its completed steps: QUEUED, visible now, error kept
+   * as the last error, failure counts reset, a new message (the old one stays archived) or the same message
+   * un-archived. MUST throw `RunNotFoundError` for an unknown run and `InvalidRunStateError` for a run that is
+   * not ERROR (and change nothing).
+   */
+  retryFailedRun(args: { runId: string }): Promise<RunRecord>;
+
+  /**
+   * Counts runs by status, optionally for one workflow. Every status MUST be present (0 when none).
+   * `visibleQueued` counts QUEUED runs claimable now (the queue depth); `oldestQueuedAt` is the earliest
+   * `visibleAt` among them, or `null`.
+   */
+  countRuns(args: { workflow?: string }): Promise<RunCounts>;
+
+  /** Lists registered workers, most recently seen first, at most `limit` (default 100). */
+  listWorkers(args?: { limit?: number }): Promise<WorkerRecord[]>;
 
   /**
    * Present when `capabilities.notify`: delivers {@link StoreEvent}s to `onEvent` until closed. Events are
