@@ -23,6 +23,7 @@ export interface StepEvent {
   ok: boolean;
 }
 
+/** Options of `executeRun`: one claimed run, its definition and handler, and the store to record the outcome in. */
 export interface ExecuteRunOptions {
   store: WorkflowStore;
   run: ClaimedRun;
@@ -30,10 +31,11 @@ export interface ExecuteRunOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers of any definition run here
   handler: WorkflowHandler<any, any>;
   /**
-   * Aborted by the worker on lease loss (reason `LeaseLostError`) or shutdown (reason `WorkerStoppingError`).
-   * A run aborted for shutdown is released, not failed.
+   * Aborted by the worker on lease loss (reason `LeaseLostError`: nothing more is written) or shutdown (reason
+   * `WorkerStoppingError`, or any other reason: the run is released, not failed). `ctx.signal` follows it.
    */
   signal?: AbortSignal;
+  /** Gets `{ runId, workflow, attempt, stepId? }` objects, never params or outputs. @default silent */
   logger?: Logger;
   /** Limit for step and run outputs. @default 1048576 (1 MiB) */
   maxPayloadBytes?: number;

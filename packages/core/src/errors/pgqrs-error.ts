@@ -19,6 +19,7 @@ export type PgqrsErrorCode =
   | "INCOMPATIBLE_STORE"
   | "PAYLOAD_TOO_LARGE"
   | "LEASE_LOST"
+  | "LEASE_EXPIRED"
   | "RUN_FAILED"
   | "WAIT_TIMEOUT"
   | "WORKER_STOPPING"

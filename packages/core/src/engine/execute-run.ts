@@ -1,0 +1,229 @@
+import { LeaseExpiredError } from "../errors/lease-expired-error";
+import { LeaseLostError } from "../errors/lease-lost-error";
+import { InvalidInputError } from "../errors/invalid-input-error";
+import { InvalidOutputError } from "../errors/invalid-output-error";
+import { PermanentError } from "../errors/permanent-error";
+import { toStoredError } from "../errors/to-stored-error";
+import { defaultMaxPayloadBytes, toJsonValue } from "../json/to-json-value";
+import type { JsonValue } from "../storage/types";
+import { validateSchema } from "../workflow/validate-schema";
+import type { Logger } from "../workflow/types";
+import { createAttemptState, type AttemptState } from "./attempt-state";
+import { createContext } from "./create-context";
+import { decideFailure, type FailureDecision } from "./decide-failure";
+import { silentLogger, withFields } from "./silent-logger";
+import type { ExecuteRunOptions, RunOutcome } from "./types";
+import { linkSignal, waitForAbort } from "./wait-for-abort";
+
+type HandlerResult = { kind: "returned"; value: unknown } | { kind: "threw"; error: unknown };
+
+interface Attempt {
+  options: ExecuteRunOptions;
+  state: AttemptState;
+  controller: AbortController;
+  logger: Logger;
+  /** Set as soon as the handler's return value (or its promise) settles, so a stop right after it does not win. */
+  handlerSettled: boolean;
+}
+
+/**
+ * Runs one delivery of a claimed run and records how it ended: the only place the rules of SPEC §4–§6
+ * live. It replays stored steps, runs the handler, classifies what it threw (pause, permanent, transient
+ * charged to a step or to the run) and writes exactly one outcome through the store, fenced by the lease.
+ *
+ * - Lease lost (the store refused a write, or `signal` aborted with `LeaseLostError`): writes nothing more,
+ *   `LEASE_LOST`.
+ * - Shutdown (`signal` aborted with another reason, e.g. `WorkerStoppingError`) before the handler settles:
+ *   stops waiting for it, hands the run back with `releaseRun`, `RELEASED`.
+ *
+ * @throws the store's error when recording the outcome fails for another reason than a lost lease (the
+ *   lease then lapses and the run is recovered like a crash)
+ */
+export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
+  const { run, workflow } = options;
+  const controller = new AbortController();
+  const unlink = linkSignal(options.signal, controller);
+  const logger = withFields(options.logger ?? silentLogger, { runId: run.runId, workflow: workflow.name, attempt: run.attempt });
+  const attempt: Attempt = { options, state: createAttemptState(run.steps), controller, logger, handlerSettled: false };
+  try {
+    if (controller.signal.aborted) return await stop(attempt, controller.signal.reason);
+    if (run.runFailures >= workflow.retry.maxAttempts) {
+      const error = new LeaseExpiredError({ runId: run.runId, failures: run.runFailures, maxAttempts: workflow.retry.maxAttempts });
+      return await fail(attempt, { kind: "fail", error: toStoredError(error, { attempt: run.attempt }), reason: "exhausted" });
+    }
+    logger.debug({ resumedFromPause: run.resumedFromPause, storedSteps: run.steps.length }, "run started");
+    const aborted = waitForAbort(controller.signal);
+    const handling = runHandler(attempt);
+    const first = await Promise.race([handling, aborted.promise]).finally(() => aborted.dispose());
+    // The handler finished in the same turn as the stop: its result stands.
+    const result = first.kind === "aborted" && attempt.handlerSettled ? await handling : first;
+    if (result.kind === "aborted") return await stop(attempt, result.reason);
+    // A handler that threw because the worker aborted ctx.signal is stopped, not failed.
+    if (result.kind === "threw" && controller.signal.aborted) return await stop(attempt, controller.signal.reason);
+    if (attempt.state.leaseLost !== undefined) return leaseLost(attempt);
+    if (result.kind === "threw") return await recordFailure(attempt, result.error);
+    return await finish(attempt, result.value);
+  } finally {
+    close(attempt.state);
+    unlink();
+  }
+}
+
+async function runHandler(attempt: Attempt): Promise<HandlerResult> {
+  const { options, state, controller, logger } = attempt;
+  const { run, workflow } = options;
+  try {
+    let input: unknown = run.input;
+    if (workflow.input !== undefined) {
+      const checked = await validateSchema(workflow.input, run.input);
+      if (checked.issues !== undefined) throw new InvalidInputError({ workflow: workflow.name, issues: checked.issues });
+      input = checked.value;
+    }
+    const context = createContext({
+      store: options.store,
+      run,
+      workflow,
+      state,
+      controller,
+      logger,
+      maxPayloadBytes: options.maxPayloadBytes ?? defaultMaxPayloadBytes,
+      now: options.now ?? (() => performance.now()),
+      onStep: options.onStep ?? (() => undefined),
+    });
+    const returned: unknown = options.handler(context, input);
+    const settled = (): void => {
+      attempt.handlerSettled = true;
+    };
+    if (isThenable(returned)) returned.then(settled, settled);
+    else settled();
+    const value: unknown = await returned;
+    return { kind: "returned", value };
+  } catch (error) {
+    return { kind: "threw", error };
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** The handler returned: check its output, then complete the run. */
+async function finish(attempt: Attempt, value: unknown): Promise<RunOutcome> {
+  const { options, state } = attempt;
+  const { run, workflow, store } = options;
+  let output: JsonValue | undefined;
+  try {
+    if (state.inFlight !== undefined) {
+      throw new PermanentError(
+        `the handler of run ${run.runId} returned while step "${state.inFlight}" was still running; await every ctx.step before returning`,
+      );
+    }
+    let checked = value;
+    if (workflow.output !== undefined) {
+      const result = await validateSchema(workflow.output, value);
+      if (result.issues !== undefined) throw new InvalidOutputError({ workflow: workflow.name, issues: result.issues });
+      checked = result.value;
+    }
+    output = toJsonValue(checked, { path: "output", maxBytes: options.maxPayloadBytes ?? defaultMaxPayloadBytes, allowUndefined: true });
+  } catch (error) {
+    return await recordFailure(attempt, error);
+  }
+  close(state);
+  const refused = await fenced(attempt, () => store.completeRun({ runId: run.runId, leaseToken: run.leaseToken, output }));
+  if (refused) return refused;
+  attempt.logger.info({ status: "SUCCESS" }, "run succeeded");
+  return { status: "SUCCESS" };
+}
+
+async function recordFailure(attempt: Attempt, error: unknown): Promise<RunOutcome> {
+  const { options, state } = attempt;
+  const decision = decideFailure({ error, run: options.run, workflow: options.workflow, state, random: options.random ?? Math.random });
+  switch (decision.kind) {
+    case "pause":
+      return await pause(attempt, decision);
+    case "fail":
+      return await fail(attempt, decision);
+    case "retry":
+      return await retry(attempt, decision);
+  }
+}
+
+async function pause(attempt: Attempt, decision: Extract<FailureDecision, { kind: "pause" }>): Promise<RunOutcome> {
+  const { run, store } = attempt.options;
+  const { delayMs, until, reason } = decision.request;
+  close(attempt.state);
+  const refused = await fenced(attempt, () =>
+    store.pauseRun({
+      runId: run.runId,
+      leaseToken: run.leaseToken,
+      ...(until === undefined ? { delayMs: delayMs ?? 0 } : { until }),
+      ...(reason === undefined ? {} : { reason }),
+    }),
+  );
+  if (refused) return refused;
+  attempt.logger.info({ status: "PAUSED", delayMs, until: until?.toISOString(), reason }, "run paused");
+  return { status: "PAUSED", reason };
+}
+
+async function fail(attempt: Attempt, decision: Extract<FailureDecision, { kind: "fail" }>): Promise<RunOutcome> {
+  const { run, store } = attempt.options;
+  close(attempt.state);
+  const refused = await fenced(attempt, () => store.failRun({ runId: run.runId, leaseToken: run.leaseToken, error: decision.error }));
+  if (refused) return refused;
+  attempt.logger.warn(
+    { status: "ERROR", stepId: decision.error.stepId, reason: decision.reason, errorName: decision.error.name, errorMessage: decision.error.message },
+    decision.reason === "permanent" ? "run failed permanently" : "run failed; retries exhausted",
+  );
+  return { status: "ERROR", error: decision.error };
+}
+
+async function retry(attempt: Attempt, decision: Extract<FailureDecision, { kind: "retry" }>): Promise<RunOutcome> {
+  const { run, store } = attempt.options;
+  const { error, delayMs, stepId } = decision;
+  close(attempt.state);
+  const refused = await fenced(attempt, () =>
+    store.retryRun({ runId: run.runId, leaseToken: run.leaseToken, error, delayMs, ...(stepId === undefined ? {} : { stepId }) }),
+  );
+  if (refused) return refused;
+  attempt.logger.warn(
+    { status: "QUEUED", stepId, failures: decision.failures, delayMs, errorName: error.name, errorMessage: error.message },
+    "run failed; retrying",
+  );
+  return { status: "QUEUED", error, delayMs };
+}
+
+/** The attempt was stopped from outside: lease lost (write nothing) or shutdown (release the run). */
+async function stop(attempt: Attempt, reason: unknown): Promise<RunOutcome> {
+  const { run, store } = attempt.options;
+  close(attempt.state, reason);
+  if (LeaseLostError.isInstance(reason)) return leaseLost(attempt);
+  const refused = await fenced(attempt, () => store.releaseRun({ runId: run.runId, leaseToken: run.leaseToken }));
+  if (refused) return refused;
+  attempt.logger.info({ status: "RELEASED" }, "run released for another worker");
+  return { status: "RELEASED" };
+}
+
+function leaseLost(attempt: Attempt): RunOutcome {
+  attempt.logger.warn({ status: "LEASE_LOST" }, "lease lost; another worker owns the run, nothing more was written");
+  return { status: "LEASE_LOST" };
+}
+
+/** Runs a fenced write; a refused one (lease gone) yields the `LEASE_LOST` outcome, other errors propagate. */
+async function fenced(attempt: Attempt, write: () => Promise<void>): Promise<RunOutcome | undefined> {
+  try {
+    await write();
+    return undefined;
+  } catch (error) {
+    if (LeaseLostError.isInstance(error)) return leaseLost(attempt);
+    throw error;
+  }
+}
+
+/** Ends the attempt: later step calls (a handler left running) fail with `reason` and write nothing. */
+function close(state: AttemptState, reason?: unknown): void {
+  if (state.closedBy !== undefined) return;
+  state.closedBy =
+    reason instanceof Error
+      ? reason
+      : new PermanentError("this attempt of the run is over; a step called after the handler settled was not run");
+}
