@@ -82,7 +82,9 @@ function preview(value: unknown): string {
   return String(value);
 }
 
-function cut(text: string, length: number): string {
+function cut(raw: string, length: number): string {
+  // Error text is user data too: drop U+0000, which PostgreSQL's jsonb cannot hold, rather than lose the error.
+  const text = raw.replaceAll("\u0000", "\uFFFD");
   return text.length > length ? `${text.slice(0, length)}… (${text.length - length} more characters)` : text;
 }
 

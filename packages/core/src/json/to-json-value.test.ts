@@ -135,3 +135,13 @@ describe("toJsonValue", () => {
     expect(() => toJsonValue(1, { path: "output", maxBytes: Number.NaN })).toThrow(/maxPayloadBytes/);
   });
 });
+
+describe("toJsonValue and the NUL character", () => {
+  it("rejects a string holding U+0000 with the path, since no PostgreSQL store can keep it", () => {
+    expect(() => toJsonValue({ note: "a\u0000b" }, { path: "params" })).toThrow(/params\.note: .*NUL/);
+  });
+
+  it("rejects a key holding U+0000", () => {
+    expect(() => toJsonValue({ ["k\u0000"]: 1 }, { path: "params" })).toThrow(NotJsonError);
+  });
+});

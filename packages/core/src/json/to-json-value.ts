@@ -64,6 +64,9 @@ interface Walk {
 function convert(value: unknown, walk: Walk): JsonValue {
   switch (typeof value) {
     case "string":
+      // PostgreSQL's jsonb cannot hold U+0000; refusing it here gives every store the same clear rule.
+      if (value.includes("\u0000")) throw notJson(walk.path, nulAdvice);
+      return value;
     case "boolean":
       return value;
     case "number":
@@ -102,6 +105,7 @@ function convertPlainObject(value: object, walk: Walk): JsonValue {
   const result: Record<string, JsonValue> = {};
   for (const [key, entry] of Object.entries(value)) {
     if (entry === undefined) continue;
+    if (key.includes("\u0000")) throw notJson(appendPathSegment(walk.path, key.replaceAll("\u0000", "\\u0000")), nulAdvice);
     // defineProperty, so a "__proto__" key stays an own property as JSON.parse would make it.
     Object.defineProperty(result, key, {
       value: convert(entry, { path: appendPathSegment(walk.path, key), ancestors: walk.ancestors }),
@@ -156,6 +160,8 @@ function constructorName(value: object): string {
   const constructor: unknown = (value as { constructor?: unknown }).constructor;
   return typeof constructor === "function" ? constructor.name : "";
 }
+
+const nulAdvice = "a string holding the NUL character (\\u0000) cannot be stored; remove it or encode the text (e.g. base64)";
 
 function notJson(path: string, reason: string): NotJsonError {
   return new NotJsonError({ path, message: `${path}: ${reason}` });

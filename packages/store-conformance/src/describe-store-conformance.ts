@@ -1,0 +1,50 @@
+import { describe } from "vitest";
+import { createSuiteContext, type StoreFactory } from "./harness";
+import { describeArchive } from "./suites/archive";
+import { describeClaiming } from "./suites/claiming";
+import { describeConcurrency } from "./suites/concurrency";
+import { describeIdempotency } from "./suites/idempotency";
+import { describeLeases } from "./suites/leases";
+import { describeListing } from "./suites/listing";
+import { describeNotify } from "./suites/notify";
+import { describePause } from "./suites/pause";
+import { describeRetries } from "./suites/retries";
+import { describeRuns } from "./suites/runs";
+import { describeSteps } from "./suites/steps";
+import { describeWorkers } from "./suites/workers";
+import { describeWorkflows } from "./suites/workflows";
+
+/** Options of {@link describeStoreConformance}. */
+export interface StoreConformanceOptions {
+  /** Shown in the top-level `describe` title (`"memory"`, `"postgres"`). */
+  name: string;
+  /** Called before every test; its `cleanup` (or `store.close()`) runs after it. */
+  createStore: StoreFactory;
+}
+
+/**
+ * Registers the `WorkflowStore` v1 conformance suite with vitest: one `describe` per area (runs, claiming,
+ * leases and fencing, step memo, retries and visibility, pause/resume, idempotency, archive, listing,
+ * workflows, workers, notify, concurrency). Call it at the top level of a test file or inside a `describe`.
+ *
+ * Tests move time only through `advanceTime`, never by sleeping, and give every workflow a fresh name, so a
+ * store MAY keep runs of earlier tests.
+ */
+export function describeStoreConformance(options: StoreConformanceOptions): void {
+  describe(`WorkflowStore conformance: ${options.name}`, () => {
+    const context = createSuiteContext(options.createStore);
+    describeRuns(context);
+    describeClaiming(context);
+    describeLeases(context);
+    describeSteps(context);
+    describeRetries(context);
+    describePause(context);
+    describeIdempotency(context);
+    describeArchive(context);
+    describeListing(context);
+    describeWorkflows(context);
+    describeWorkers(context);
+    describeNotify(context);
+    describeConcurrency(context);
+  });
+}
