@@ -23,7 +23,7 @@ export type { JsonValue, StoredCause, StoredError } from "./storage/types";
 export type { StoreCapabilities, WorkflowStore } from "./storage/workflow-store";
 
 export { defaultMaxPayloadBytes, toJsonValue, type ToJsonValueOptions } from "./json/to-json-value";
-export { assertStepId, assertWorkerName, assertWorkflowName, nameRule, stepIdRule } from "./names";
+export { assertStepId, assertWorkerName, assertWorkflowName, nameRule, stepIdRule, workflowNameFrom } from "./names";
 export { defaultRetryPolicy } from "./retry/default-retry-policy";
 export { resolveRetryPolicy } from "./retry/resolve-retry-policy";
 export { backoffCapMs, backoffDelayMs, type BackoffOptions } from "./retry/backoff-delay";

@@ -38,3 +38,13 @@ export function assertStepId(id: unknown): asserts id is string {
     throw new InvalidNameError({ kind: "step id", value: id, rule: stepIdRule });
   }
 }
+
+/**
+ * The workflow name from `store.createWorkflow`'s argument (`{ name }` or the bare name), validated.
+ * @throws InvalidNameError naming the rule
+ */
+export function workflowNameFrom(args: { name: string } | string): string {
+  const name: unknown = typeof args === "object" && args !== null ? args.name : args;
+  assertWorkflowName(name);
+  return name;
+}

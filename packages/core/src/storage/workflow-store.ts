@@ -42,9 +42,11 @@ export interface WorkflowStore {
 
   /**
    * Registers a workflow. MUST be idempotent: a second call with the same name returns the existing record
-   * and changes nothing. The name is already validated by core.
+   * and changes nothing. Takes `{ name }` or the bare name (the one exception to one-object arguments, so the
+   * SPEC's `store.createWorkflow("zip_files")` reads as written; see docs/decisions). MUST validate the name
+   * with core's `workflowNameFrom` and throw its `InvalidNameError` without writing.
    */
-  createWorkflow(args: { name: string }): Promise<WorkflowRecord>;
+  createWorkflow(args: { name: string } | string): Promise<WorkflowRecord>;
 
   /** Returns the workflow, or `null` when it was never created. */
   getWorkflow(args: { name: string }): Promise<WorkflowRecord | null>;

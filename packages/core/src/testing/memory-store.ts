@@ -1,4 +1,5 @@
 import { UnknownWorkflowError } from "../errors/unknown-workflow-error";
+import { workflowNameFrom } from "../names";
 import type { WorkflowStore } from "../storage/workflow-store";
 import { systemClock, type Clock } from "./fake-clock";
 import {
@@ -73,7 +74,8 @@ export function createMemoryStore<TClock extends Clock = Clock>(options: MemoryS
     capabilities: { notify: true },
     clock,
 
-    async createWorkflow({ name }) {
+    async createWorkflow(args) {
+      const name = workflowNameFrom(args);
       let workflow = state.workflows.get(name);
       if (workflow === undefined) {
         workflow = { name, createdAt: now(state) };

@@ -1,4 +1,4 @@
-import { UnknownWorkflowError } from "@pgqrs/core";
+import { InvalidNameError, UnknownWorkflowError } from "@pgqrs/core";
 import { describe, expect, it } from "vitest";
 import { expectRejection, type SuiteContext } from "../harness";
 
@@ -20,6 +20,23 @@ export function describeWorkflows(context: SuiteContext): void {
       const second = await context.store.createWorkflow({ name });
       expect(second).toEqual(first);
       expect((await context.store.listWorkflows()).filter((workflow) => workflow.name === name)).toHaveLength(1);
+    });
+
+    it("workflows: createWorkflow takes the bare name too, as store.createWorkflow(\"zip_files\")", async () => {
+      unknownCounter += 1;
+      const name = `bare_name_${unknownCounter}`;
+      const record = await context.store.createWorkflow(name);
+      expect(record.name).toBe(name);
+      expect((await context.store.getWorkflow({ name }))?.name).toBe(name);
+    });
+
+    it("workflows: createWorkflow refuses an invalid name with InvalidNameError and writes nothing", async () => {
+      const before = (await context.store.listWorkflows()).length;
+      for (const bad of ["", "a b", "../x", "x".repeat(200)]) {
+        const error = await context.store.createWorkflow({ name: bad }).catch((caught: unknown) => caught);
+        expect(InvalidNameError.isInstance(error), `name ${JSON.stringify(bad)}`).toBe(true);
+      }
+      expect(await context.store.listWorkflows()).toHaveLength(before);
     });
 
     it("workflows: getWorkflow of a name never created returns null", async () => {
