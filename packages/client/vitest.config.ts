@@ -1,7 +1,5 @@
 import { fileURLToPath } from "node:url";
-// A relative import, not "@pgqrs/vitest-config": Vite's default config loader leaves package imports to
-// Node, which cannot load the preset's TypeScript source; a relative file is bundled with this config.
-import { preset } from "../../tooling/vitest/index";
+import { preset } from "@pgqrs/vitest-config";
 import { defineConfig, mergeConfig } from "vitest/config";
 
 export default mergeConfig(
