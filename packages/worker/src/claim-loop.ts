@@ -1,0 +1,89 @@
+import { WorkerStoppingError, type Logger, type WorkflowStore } from "@pgqrs/core";
+import type { ClaimedRun } from "@pgqrs/core/storage";
+import type { Backoff } from "./backoff";
+import type { RunSlots } from "./run-slots";
+import { sleep, type Wakeup } from "./wakeup";
+
+/** What the claim loop reads and drives. */
+export interface ClaimLoopContext {
+  store: WorkflowStore;
+  workerId: string;
+  workflow: string;
+  concurrency: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  slots: RunSlots;
+  wakeup: Wakeup;
+  backoff: Backoff;
+  /** Aborted when the worker stops: no claim starts after it. */
+  stopSignal: AbortSignal;
+  logger: Logger;
+  onClaimed(count: number): void;
+  onStoreResult(ok: boolean): void;
+  /** Runs before each claim (re-subscribing to events after a failure, for instance). */
+  beforeClaim(): void;
+  /** Shared with the slots: after a claim that filled every free slot more runs may be waiting, so a freed slot wakes the loop. */
+  state: { lastClaimFull: boolean };
+}
+
+/**
+ * `poll`: claims until the worker stops, sleeping between claims until an `enqueued` event, a freed slot
+ * (after a full claim) or the poll interval. `drain`: claims until nothing is visible and nothing is in
+ * flight, claiming again whenever a run ends (it may have been handed back visible at once).
+ */
+export type ClaimLoopMode = "poll" | "drain";
+
+/** One `claimRuns` call for `limit` runs; a store failure is logged and backed off, and yields `undefined`. */
+async function claim(context: ClaimLoopContext, limit: number): Promise<ClaimedRun[] | undefined> {
+  try {
+    const claimed = await context.store.claimRuns({
+      workerId: context.workerId,
+      workflow: context.workflow,
+      limit,
+      leaseMs: context.leaseMs,
+    });
+    context.onStoreResult(true);
+    context.backoff.reset();
+    return claimed;
+  } catch (error) {
+    context.onStoreResult(false);
+    const delayMs = context.backoff.next();
+    context.logger.warn(
+      { err: error, failures: context.backoff.failures, retryInMs: delayMs },
+      "pgqrs worker: claiming runs failed; retrying with backoff",
+    );
+    await sleep(delayMs, context.stopSignal);
+    return undefined;
+  }
+}
+
+/**
+ * The worker's only claimer: one claim at a time, each for every free slot in a single `claimRuns` call.
+ * Resolves when the worker stops (or, in `drain` mode, when the queue is drained). Never rejects.
+ */
+export async function runClaimLoop(context: ClaimLoopContext, mode: ClaimLoopMode): Promise<void> {
+  const { slots, wakeup, stopSignal } = context;
+  while (!stopSignal.aborted) {
+    const free = context.concurrency - slots.size;
+    let claimedCount = 0;
+    if (free > 0) {
+      context.beforeClaim();
+      const claimed = await claim(context, free);
+      if (claimed === undefined) continue;
+      claimedCount = claimed.length;
+      context.state.lastClaimFull = claimed.length >= free;
+      if (claimed.length > 0) context.onClaimed(claimed.length);
+      for (const run of claimed) {
+        slots.start(run);
+        // Claimed just as stop() began: hand it straight back rather than start work the stop will cut.
+        if (stopSignal.aborted) slots.abort({ runId: run.runId, leaseToken: run.leaseToken }, new WorkerStoppingError());
+      }
+    }
+    if (mode === "drain") {
+      if (slots.size === 0 && claimedCount === 0) return;
+      await wakeup.wait(Infinity);
+      continue;
+    }
+    await wakeup.wait(free - claimedCount > 0 ? context.pollIntervalMs : Infinity);
+  }
+}

@@ -1,0 +1,102 @@
+import { executeRun, type ExecuteRunOptions, type Logger, type RunOutcome, type StepEvent, type WorkflowStore } from "@pgqrs/core";
+import type { ClaimedRun, Lease } from "@pgqrs/core/storage";
+
+/** What every run of one worker shares. */
+export interface RunSlotsOptions {
+  store: WorkflowStore;
+  workflow: ExecuteRunOptions["workflow"];
+  handler: ExecuteRunOptions["handler"];
+  logger: Logger;
+  maxPayloadBytes: number | undefined;
+  onStep(event: StepEvent): void;
+  /** An attempt ended with this outcome. */
+  onOutcome(outcome: RunOutcome): void;
+  /** Recording the outcome failed for another reason than a lost lease (the store is down). */
+  onStoreError(error: unknown): void;
+  /** A slot became free (after `onOutcome` / `onStoreError`). */
+  onSettled(): void;
+}
+
+/** The runs a worker is executing now, each with the AbortController behind its `ctx.signal`. */
+export interface RunSlots {
+  readonly size: number;
+  /** Starts one attempt through the core engine. */
+  start(run: ClaimedRun): void;
+  /** The leases held, for the heartbeat. */
+  leases(): Lease[];
+  /** Aborts one attempt's signal, when `lease` is still the one it runs under. */
+  abort(lease: Lease, reason: Error): void;
+  /** Aborts every attempt's signal. */
+  abortAll(reason: Error): void;
+  /** Resolves true once no run is in flight, or false when `timeoutMs` passes first. */
+  waitIdle(timeoutMs: number): Promise<boolean>;
+}
+
+interface Slot {
+  lease: Lease;
+  controller: AbortController;
+}
+
+/**
+ * Creates the in-flight registry. The step rules stay in `executeRun`; a slot only owns the attempt's
+ * AbortController and reports how the attempt ended.
+ */
+export function createRunSlots(options: RunSlotsOptions): RunSlots {
+  const slots = new Map<string, Slot>();
+  const idleWaiters = new Set<() => void>();
+
+  const settle = (runId: string, slot: Slot): void => {
+    if (slots.get(runId) === slot) slots.delete(runId);
+    options.onSettled();
+    if (slots.size === 0) for (const wake of [...idleWaiters]) wake();
+  };
+
+  return {
+    get size() {
+      return slots.size;
+    },
+    start(run) {
+      const slot: Slot = { lease: { runId: run.runId, leaseToken: run.leaseToken }, controller: new AbortController() };
+      slots.set(run.runId, slot);
+      executeRun({
+        store: options.store,
+        run,
+        workflow: options.workflow,
+        handler: options.handler,
+        signal: slot.controller.signal,
+        logger: options.logger,
+        ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
+        onStep: options.onStep,
+      })
+        .then(
+          (outcome) => options.onOutcome(outcome),
+          (error: unknown) => options.onStoreError(error),
+        )
+        .finally(() => settle(run.runId, slot));
+    },
+    leases() {
+      return [...slots.values()].map((slot) => ({ ...slot.lease }));
+    },
+    abort(lease, reason) {
+      const slot = slots.get(lease.runId);
+      if (slot !== undefined && slot.lease.leaseToken === lease.leaseToken) slot.controller.abort(reason);
+    },
+    abortAll(reason) {
+      for (const slot of slots.values()) slot.controller.abort(reason);
+    },
+    waitIdle(timeoutMs) {
+      if (slots.size === 0) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const done = (idle: boolean): void => {
+          if (timer !== undefined) clearTimeout(timer);
+          idleWaiters.delete(onIdle);
+          resolve(idle);
+        };
+        const onIdle = (): void => done(true);
+        idleWaiters.add(onIdle);
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(() => done(false), Math.min(Math.max(0, timeoutMs), 2_147_483_647));
+      });
+    },
+  };
+}
