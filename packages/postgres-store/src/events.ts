@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import type { RunStatus, StoreEvent } from "@pgqrs/core/storage";
+
+/** The NOTIFY channel every pgqrs event goes to. Payloads are small JSON objects, one {@link StoreEvent} each. */
+export const eventChannel = "pgqrs_events";
+
+/**
+ * `pg_notify` of an `enqueued` event for the workflow in `workflowColumn`. NOTIFY is transactional: listeners hear
+ * it when the statement's transaction commits, never before the change is visible.
+ */
+export function notifyEnqueued(workflowColumn: string): SQL {
+  return sql.raw(`pg_notify('${eventChannel}', json_build_object('type', 'enqueued', 'workflow', ${workflowColumn})::text)`);
+}
+
+/** `pg_notify` of a `run-changed` event for the run in `runIdColumn`, now in `statusColumn`. */
+export function notifyRunChanged(runIdColumn: string, statusColumn: string): SQL {
+  return sql.raw(
+    `pg_notify('${eventChannel}', json_build_object('type', 'run-changed', 'runId', ${runIdColumn}::text, 'status', ${statusColumn})::text)`,
+  );
+}
+
+/** Parses a NOTIFY payload; `null` for anything that is not a pgqrs event. */
+export function parseEvent(payload: string | undefined): StoreEvent | null {
+  if (payload === undefined) return null;
+  try {
+    const value: unknown = JSON.parse(payload);
+    if (typeof value !== "object" || value === null) return null;
+    const event = value as Record<string, unknown>;
+    if (event.type === "enqueued" && typeof event.workflow === "string") {
+      return { type: "enqueued", workflow: event.workflow };
+    }
+    if (event.type === "run-changed" && typeof event.runId === "string" && typeof event.status === "string") {
+      return { type: "run-changed", runId: event.runId, status: event.status as RunStatus };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

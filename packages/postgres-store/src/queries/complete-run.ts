@@ -1,0 +1,33 @@
+import type { JsonValue } from "@pgqrs/core/storage";
+import { sql } from "drizzle-orm";
+import { jsonParam } from "../rows";
+import type { Executor } from "../statement";
+import { fencedUpdate, runFenced } from "./finish";
+
+/*
+ * Locking: a single UPDATE of the run row by primary key, fenced by `lease_token = $token and status = 'RUNNING'`.
+ * If a claimer took the row after the lease expired, the update waits for it and re-checks the fence against the
+ * committed row, so a zombie's late completion changes nothing (LeaseLostError). The message is archived and the
+ * `run-changed` NOTIFY queued in the same statement, so all of it commits together.
+ */
+const complete = fencedUpdate(
+  "complete_run",
+  sql`status = 'SUCCESS', output = ${sql.placeholder("output")}::json, finished_at = now(), visible_at = null,
+    pause_reason = null`,
+  { archive: true, announceVisible: false },
+);
+
+/** Arguments of {@link completeRun}, as in `WorkflowStore.completeRun`. */
+export interface CompleteRunArgs {
+  runId: string;
+  leaseToken: string;
+  output: JsonValue | undefined;
+}
+
+/**
+ * Ends the run SUCCESS with its output and archives its message, in one fenced statement.
+ * @throws LeaseLostError when the lease is no longer current.
+ */
+export async function completeRun(executor: Executor, args: CompleteRunArgs): Promise<void> {
+  await runFenced(executor, complete, { runId: args.runId, leaseToken: args.leaseToken, output: jsonParam(args.output) });
+}

@@ -1,0 +1,54 @@
+import type { Lease } from "@pgqrs/core/storage";
+import { sql } from "drizzle-orm";
+import { isUuid, parseId, textOf } from "../rows";
+import { runs, workers } from "../schema";
+import { defineStatement, execute } from "../statement";
+import type { Executor } from "../statement";
+
+const p = sql.placeholder;
+
+/*
+ * Locking: one UPDATE over all of the worker's leases (row locks FOR NO KEY UPDATE, in the order the join visits
+ * them). A lease is extended only while its token is still the run's and the run is RUNNING. If a claimer holds the
+ * row (the lease had expired), the update waits for it and then re-checks the token against the committed row, so a
+ * reclaimed run is never extended; if the update gets there first, the claimer skips the row and afterwards sees a
+ * lease end in the future. The worker's last_seen_at is stamped in the same statement.
+ */
+const extend = defineStatement(
+  "extend_leases",
+  sql`with leases as (
+    select * from json_to_recordset(${p("leases")}::json) as l(run_id bigint, lease_token uuid)
+  ), extended as (
+    update ${runs} r set visible_at = now() + ${p("leaseMs")}::float8 * interval '1 millisecond'
+    from leases l
+    where r.id = l.run_id and r.lease_token = l.lease_token and r.status = 'RUNNING'
+    returning r.id
+  ), seen as (
+    update ${workers} set last_seen_at = now() where id = ${p("workerId")}::uuid returning 1
+  )
+  select coalesce((select json_agg(id::text) from extended), '[]'::json)::text as extended,
+    (select count(*) from seen)::int as seen`,
+);
+
+/** Arguments of {@link extendLeases}, as in `WorkflowStore.extendLeases`. */
+export interface ExtendLeasesArgs {
+  workerId: string;
+  leaseMs: number;
+  leases: Lease[];
+}
+
+/** Extends every still-current lease of a worker in one statement and returns the runs it extended. */
+export async function extendLeases(executor: Executor, args: ExtendLeasesArgs): Promise<{ extended: string[] }> {
+  // A malformed id or token cannot be current; leaving it out keeps the casts in SQL from failing the whole batch.
+  const leases = args.leases.flatMap((lease) => {
+    const runId = parseId(lease.runId);
+    return runId !== null && isUuid(lease.leaseToken) ? [{ run_id: runId, lease_token: lease.leaseToken }] : [];
+  });
+  const rows = await execute(executor, extend, {
+    leases: JSON.stringify(leases),
+    leaseMs: args.leaseMs,
+    workerId: isUuid(args.workerId) ? args.workerId : null,
+  });
+  const row = rows[0];
+  return { extended: row ? (JSON.parse(textOf(row, "extended")) as string[]) : [] };
+}

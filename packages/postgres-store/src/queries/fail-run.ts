@@ -1,0 +1,30 @@
+import type { StoredError } from "@pgqrs/core/storage";
+import { sql } from "drizzle-orm";
+import type { Executor } from "../statement";
+import { fencedUpdate, runFenced } from "./finish";
+
+/*
+ * Locking: as complete-run — one UPDATE of the run row fenced by its lease token and RUNNING status (a claim that
+ * holds the row makes it wait and then fail the fence); the message archive and the NOTIFY commit with it.
+ */
+const fail = fencedUpdate(
+  "fail_run",
+  sql`status = 'ERROR', error = ${sql.placeholder("error")}::json, finished_at = now(), visible_at = null,
+    pause_reason = null`,
+  { archive: true, announceVisible: false },
+);
+
+/** Arguments of {@link failRun}, as in `WorkflowStore.failRun`. */
+export interface FailRunArgs {
+  runId: string;
+  leaseToken: string;
+  error: StoredError;
+}
+
+/**
+ * Ends the run ERROR with its error and archives its message, in one fenced statement.
+ * @throws LeaseLostError when the lease is no longer current.
+ */
+export async function failRun(executor: Executor, args: FailRunArgs): Promise<void> {
+  await runFenced(executor, fail, { runId: args.runId, leaseToken: args.leaseToken, error: JSON.stringify(args.error) });
+}

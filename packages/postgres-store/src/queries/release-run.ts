@@ -1,0 +1,27 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "../statement";
+import { fencedUpdate, runFenced } from "./finish";
+
+/*
+ * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The run is
+ * QUEUED and visible at once, no failure counted; the `enqueued` NOTIFY commits with it so an idle worker takes
+ * it straight away.
+ */
+const release = fencedUpdate("release_run", sql`status = 'QUEUED', visible_at = now()`, {
+  archive: false,
+  announceVisible: true,
+});
+
+/** Arguments of {@link releaseRun}, as in `WorkflowStore.releaseRun`. */
+export interface ReleaseRunArgs {
+  runId: string;
+  leaseToken: string;
+}
+
+/**
+ * Hands a RUNNING run back (graceful shutdown): QUEUED, visible now, fenced.
+ * @throws LeaseLostError when the lease is no longer current.
+ */
+export async function releaseRun(executor: Executor, args: ReleaseRunArgs): Promise<void> {
+  await runFenced(executor, release, { runId: args.runId, leaseToken: args.leaseToken });
+}

@@ -1,0 +1,45 @@
+import type { StoredError } from "@pgqrs/core/storage";
+import { sql } from "drizzle-orm";
+import type { Executor } from "../statement";
+import { fencedUpdate, runFenced } from "./finish";
+
+const p = sql.placeholder;
+
+/*
+ * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The failure is
+ * counted in the same row update — on the step's counter when a step threw, else on run_failures — so a count can
+ * never be lost between a read and a write. NOTIFY `run-changed` (and `enqueued` when the retry is due at once).
+ */
+const retry = fencedUpdate(
+  "retry_run",
+  sql`status = 'QUEUED', error = ${p("error")}::json,
+    visible_at = now() + ${p("delayMs")}::float8 * interval '1 millisecond',
+    run_failures = r.run_failures + case when ${p("stepId")}::text is null then 1 else 0 end,
+    step_failures = case when ${p("stepId")}::text is null then r.step_failures
+      else r.step_failures || jsonb_build_object(${p("stepId")}::text,
+        coalesce((r.step_failures ->> ${p("stepId")}::text)::int, 0) + 1) end`,
+  { archive: false, announceVisible: true },
+);
+
+/** Arguments of {@link retryRun}, as in `WorkflowStore.retryRun`. */
+export interface RetryRunArgs {
+  runId: string;
+  leaseToken: string;
+  error: StoredError;
+  delayMs: number;
+  stepId?: string;
+}
+
+/**
+ * Puts the run back to QUEUED after `delayMs` with its last error and one more failure counted, fenced.
+ * @throws LeaseLostError when the lease is no longer current.
+ */
+export async function retryRun(executor: Executor, args: RetryRunArgs): Promise<void> {
+  await runFenced(executor, retry, {
+    runId: args.runId,
+    leaseToken: args.leaseToken,
+    error: JSON.stringify(args.error),
+    delayMs: Math.max(0, args.delayMs),
+    stepId: args.stepId ?? null,
+  });
+}

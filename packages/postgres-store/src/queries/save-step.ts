@@ -1,0 +1,87 @@
+import { LeaseLostError } from "@pgqrs/core";
+import type { JsonValue } from "@pgqrs/core/storage";
+import { sql } from "drizzle-orm";
+import { boolOf, isUuid, jsonParam, optionalTextOf, parseId } from "../rows";
+import { runs, steps } from "../schema";
+import { defineStatement, execute } from "../statement";
+import type { Executor, Row } from "../statement";
+
+const p = sql.placeholder;
+
+/*
+ * Locking: `lease` reads the run row by primary key FOR SHARE, and only while the token is current and the run is
+ * RUNNING. FOR SHARE conflicts with the FOR NO KEY UPDATE of a claim or of a finishing write, so the lease cannot
+ * change hands between this check and the insert: a concurrent claim skips the row (SKIP LOCKED) until this commits,
+ * and a claim that got there first makes this statement wait and then re-check the token against the new row (it
+ * fails: nothing is written). Steps of one run are written one at a time by the lease holder, so the share lock
+ * never queues behind another step write.
+ *
+ * The insert is ON CONFLICT DO NOTHING on (run_id, step_id): the first stored output wins. The same round trip says
+ * which case happened: `held` false is a lost lease, `created` false with `held` true is an output already stored
+ * (returned in `stored`).
+ */
+const save = defineStatement(
+  "save_step",
+  sql`with lease as (
+    select id from ${runs}
+    where id = ${p("runId")}::bigint and lease_token = ${p("leaseToken")}::uuid and status = 'RUNNING'
+    for share
+  ), inserted as (
+    insert into ${steps} (run_id, step_id, output)
+    select id, ${p("stepId")}::text, ${p("output")}::json from lease
+    on conflict (run_id, step_id) do nothing
+    returning 1
+  )
+  select exists (select 1 from lease) as held, exists (select 1 from inserted) as created,
+    case when not exists (select 1 from inserted) then
+      (select json_build_object('output', s.output, 'void', s.output is null)::text from ${steps} s
+        where s.run_id = ${p("runId")}::bigint and s.step_id = ${p("stepId")}::text)
+    end as stored`,
+);
+
+// Only after a lost race for the same step (two writes under one lease): the winner committed after our snapshot.
+const readStep = defineStatement(
+  "save_step_existing",
+  sql`select json_build_object('output', output, 'void', output is null)::text as stored from ${steps}
+  where run_id = ${p("runId")}::bigint and step_id = ${p("stepId")}::text`,
+);
+
+function storedOutput(row: Row | undefined): { found: boolean; output: JsonValue | undefined } {
+  const text = row ? optionalTextOf(row, "stored") : null;
+  if (text === null) return { found: false, output: undefined };
+  const stored = JSON.parse(text) as { output: JsonValue; void: boolean };
+  return { found: true, output: stored.void ? undefined : stored.output };
+}
+
+/** Arguments of {@link saveStep}, as in `WorkflowStore.saveStep`. */
+export interface SaveStepArgs {
+  runId: string;
+  leaseToken: string;
+  stepId: string;
+  output: JsonValue | undefined;
+}
+
+/**
+ * Stores a step's output under the lease in one statement; the first output wins.
+ * @throws LeaseLostError when the token is not current or the run is not RUNNING.
+ */
+export async function saveStep(
+  executor: Executor,
+  args: SaveStepArgs,
+): Promise<{ output: JsonValue | undefined; created: boolean }> {
+  const runId = parseId(args.runId);
+  if (runId === null || !isUuid(args.leaseToken)) throw new LeaseLostError({ runId: args.runId });
+  const row = (
+    await execute(executor, save, {
+      runId,
+      leaseToken: args.leaseToken,
+      stepId: args.stepId,
+      output: jsonParam(args.output),
+    })
+  )[0];
+  if (!row || !boolOf(row, "held")) throw new LeaseLostError({ runId: args.runId });
+  if (boolOf(row, "created")) return { output: args.output, created: true };
+  let stored = storedOutput(row);
+  if (!stored.found) stored = storedOutput((await execute(executor, readStep, { runId, stepId: args.stepId }))[0]);
+  return { output: stored.output, created: false };
+}

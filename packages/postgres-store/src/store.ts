@@ -1,0 +1,151 @@
+import type { PGlite } from "@electric-sql/pglite";
+import { workflowNameFrom } from "@pgqrs/core";
+import type { StoreEvent, WorkflowStore } from "@pgqrs/core/storage";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import { createPgListener, createPgliteListener } from "./listener";
+import type { Listener } from "./listener";
+import { consoleLogger } from "./logger";
+import type { StoreLogger } from "./logger";
+import { claimRuns } from "./queries/claim-runs";
+import { completeRun } from "./queries/complete-run";
+import { countRuns } from "./queries/count-runs";
+import { enqueue } from "./queries/enqueue";
+import { extendLeases } from "./queries/extend-leases";
+import { failRun } from "./queries/fail-run";
+import { getRun } from "./queries/get-run";
+import { listRuns } from "./queries/list-runs";
+import { pauseRun } from "./queries/pause-run";
+import { releaseRun } from "./queries/release-run";
+import { resumeRun } from "./queries/resume-run";
+import { retryFailedRun } from "./queries/retry-failed-run";
+import { retryRun } from "./queries/retry-run";
+import { saveStep } from "./queries/save-step";
+import { deregisterWorker, listWorkers, registerWorker } from "./queries/workers";
+import { createWorkflow, getWorkflow, listWorkflows } from "./queries/workflows";
+import type { Database, Executor } from "./statement";
+
+/** Options every form of {@link createPostgresStore} takes. */
+export interface StoreOptions {
+  /** Where the store reports connection trouble it recovers from. @default warnings on the console */
+  logger?: StoreLogger;
+  /**
+   * Use named server-side prepared statements for the hot queries (parsed and planned once per connection).
+   * Turn off behind a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
+   * @default true
+   */
+  preparedStatements?: boolean;
+}
+
+/** The database of {@link createPostgresStore}: a `pg` pool, a PGlite instance, or a drizzle database over either. */
+export type PostgresStoreTarget = { pool: pg.Pool } | { pglite: PGlite } | { db: Database };
+
+/** Internal: what the store owns and must close. */
+export interface Ownership {
+  close(): Promise<void>;
+}
+
+function isPglite(client: unknown): client is PGlite {
+  return typeof client === "object" && client !== null && "listen" in client && "waitReady" in client;
+}
+
+function isPool(client: unknown): client is pg.Pool {
+  return typeof client === "object" && client !== null && "totalCount" in client && "options" in client;
+}
+
+/** LISTEN for a pool (on a dedicated connection of its own) or a PGlite instance; `null` for anything else. */
+function listenerFor(client: unknown, logger: StoreLogger): Listener | null {
+  if (isPglite(client)) return createPgliteListener(client, logger);
+  if (isPool(client)) return createPgListener(client.options, logger);
+  return null;
+}
+
+async function pgliteDatabase(pglite: PGlite): Promise<Database> {
+  const { drizzle: drizzlePglite } = await import("drizzle-orm/pglite");
+  return drizzlePglite({ client: pglite }) as unknown as Database;
+}
+
+/**
+ * Builds the store object. `owned` is what `close()` releases besides the store's own LISTEN connection; a pool or
+ * PGlite instance the caller passed in is never in it.
+ */
+export function buildStore(target: PostgresStoreTarget, options: StoreOptions & { owned?: Ownership } = {}): WorkflowStore {
+  const logger = options.logger ?? consoleLogger;
+  let db: Database | Promise<Database>;
+  let client: unknown;
+  if ("db" in target) {
+    db = target.db;
+    client = (target.db as unknown as { $client?: unknown }).$client;
+  } else if ("pool" in target) {
+    db = drizzle({ client: target.pool }) as unknown as Database;
+    client = target.pool;
+  } else {
+    const loading = pgliteDatabase(target.pglite);
+    // The first query reports a failed load; until then, keep it from surfacing as an unhandled rejection.
+    loading.catch(() => undefined);
+    db = loading;
+    client = target.pglite;
+  }
+  const name = isPglite(client) ? "pglite" : "postgres";
+  // An idle pooled connection that dies (server restart, pg_terminate_backend) emits 'error' on the pool; with no
+  // listener that would be an uncaught exception. The pool replaces the connection on its next checkout.
+  const onPoolError = (error: Error) => logger.warn({ err: error }, "pgqrs: an idle database connection failed");
+  if (isPool(client)) client.on("error", onPoolError);
+  const listener = listenerFor(client, logger);
+
+  const preparedStatements = options.preparedStatements ?? true;
+  let resolved: Executor | null = null;
+  // PGlite's drizzle adapter loads on first use (the peer dependency stays optional); pg resolves at once.
+  const run = <T>(query: (executor: Executor) => Promise<T>): Promise<T> =>
+    resolved
+      ? query(resolved)
+      : Promise.resolve(db).then((database) => query((resolved ??= { db: database, preparedStatements })));
+  let closing: Promise<void> | null = null;
+
+  return {
+    specVersion: "v1",
+    name,
+    capabilities: { notify: listener !== null },
+    // The one method users call with a bare name too; core's rule decides what a valid name is.
+    createWorkflow: (args) => run(async (executor) => createWorkflow(executor, { name: workflowNameFrom(args) })),
+    getWorkflow: (args) => run((executor) => getWorkflow(executor, args)),
+    listWorkflows: () => run((executor) => listWorkflows(executor)),
+    enqueue: (args) => run((executor) => enqueue(executor, args)),
+    registerWorker: (args) => run((executor) => registerWorker(executor, args)),
+    deregisterWorker: (args) => run((executor) => deregisterWorker(executor, args)),
+    claimRuns: (args) => run((executor) => claimRuns(executor, args)),
+    extendLeases: (args) => run((executor) => extendLeases(executor, args)),
+    saveStep: (args) => run((executor) => saveStep(executor, args)),
+    completeRun: (args) => run((executor) => completeRun(executor, args)),
+    failRun: (args) => run((executor) => failRun(executor, args)),
+    retryRun: (args) => run((executor) => retryRun(executor, args)),
+    pauseRun: (args) => run((executor) => pauseRun(executor, args)),
+    releaseRun: (args) => run((executor) => releaseRun(executor, args)),
+    getRun: (args) => run((executor) => getRun(executor, args)),
+    listRuns: (args) => run((executor) => listRuns(executor, args)),
+    resumeRun: (args) => run((executor) => resumeRun(executor, args)),
+    retryFailedRun: (args) => run((executor) => retryFailedRun(executor, args)),
+    countRuns: (args) => run((executor) => countRuns(executor, args)),
+    listWorkers: (args) => run((executor) => listWorkers(executor, args ?? {})),
+    ...(listener ? { subscribe: (args: { onEvent: (event: StoreEvent) => void }) => listener.subscribe(args.onEvent) } : {}),
+    close() {
+      closing ??= (async () => {
+        await listener?.close();
+        await options.owned?.close();
+        if (isPool(client)) client.off("error", onPoolError);
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * A store over an already-migrated database (run `migrate()` first, or use `connect()`, which does both).
+ * `close()` stops the store's LISTEN connection but never ends the pool or PGlite instance passed in.
+ *
+ * @example
+ * const store = createPostgresStore({ pool });
+ */
+export function createPostgresStore(target: PostgresStoreTarget & StoreOptions): WorkflowStore {
+  return buildStore(target, target);
+}

@@ -1,0 +1,188 @@
+import { LeaseLostError } from "@pgqrs/core";
+import type { WorkflowStore } from "@pgqrs/core/storage";
+import { postgresAvailable } from "@pgqrs/vitest-config/postgres";
+import type { TestDatabase } from "@pgqrs/vitest-config/postgres";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { silentLogger } from "../src/logger";
+import { createPostgresStore } from "../src/store";
+import { advanceTime, migratedDatabase, testPool, truncateAll } from "./support/databases";
+
+const hasPostgres = await postgresAvailable();
+
+describe.skipIf(!hasPostgres)("postgres store specifics", () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let store: WorkflowStore;
+  let statements: string[] = [];
+
+  beforeAll(async () => {
+    database = await migratedDatabase();
+    pool = testPool(database.url, 4);
+    // Every statement the store sends passes through pool.query: count them to count round trips.
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+      const config = args[0];
+      statements.push(typeof config === "string" ? config : String((config as { text?: unknown }).text));
+      return query(...args);
+    };
+    store = createPostgresStore({ pool, logger: silentLogger });
+  });
+  beforeEach(async () => {
+    await truncateAll(pool);
+    statements = [];
+  });
+  afterAll(async () => {
+    await store.close();
+    await pool.end();
+    await database.drop();
+  });
+
+  async function claimOne(workflow = "wf") {
+    const { workerId } = await store.registerWorker({ name: "w", workflow });
+    const [run] = await store.claimRuns({ workerId, workflow, limit: 1, leaseMs: 30_000 });
+    if (!run) throw new Error("nothing to claim");
+    return { run, workerId };
+  }
+
+  it("claims, writes a step, heartbeats and completes in one round trip each", async () => {
+    await store.createWorkflow({ name: "wf" });
+    await store.enqueue({ workflow: "wf", input: {} });
+    const { workerId } = await store.registerWorker({ name: "w", workflow: "wf" });
+
+    statements = [];
+    const [run] = await store.claimRuns({ workerId, workflow: "wf", limit: 10, leaseMs: 30_000 });
+    expect(statements).toHaveLength(1);
+    if (!run) throw new Error("nothing claimed");
+
+    for (const [stepId, output] of [["a", 1], ["a", 2]] as const) {
+      statements = [];
+      await store.saveStep({ runId: run.runId, leaseToken: run.leaseToken, stepId, output });
+      expect(statements).toHaveLength(1);
+    }
+    statements = [];
+    await expect(store.saveStep({ runId: run.runId, leaseToken: crypto.randomUUID(), stepId: "b", output: 1 })).rejects.toSatisfy(
+      (error) => LeaseLostError.isInstance(error),
+    );
+    expect(statements).toHaveLength(1);
+
+    statements = [];
+    await store.extendLeases({ workerId, leaseMs: 30_000, leases: [{ runId: run.runId, leaseToken: run.leaseToken }] });
+    expect(statements).toHaveLength(1);
+
+    statements = [];
+    await store.completeRun({ runId: run.runId, leaseToken: run.leaseToken, output: null });
+    expect(statements).toHaveLength(1);
+
+    statements = [];
+    await store.enqueue({ workflow: "wf", input: {} });
+    expect(statements).toHaveLength(1);
+  });
+
+  it("keeps JSON exactly as written: key order, NUL escapes, null versus void", async () => {
+    await store.createWorkflow({ name: "wf" });
+    const input = { zebra: 1, apple: { y: [3, 2, 1], b: "\u0000" }, "": null };
+    await store.enqueue({ workflow: "wf", input });
+    const { run } = await claimOne();
+    expect(JSON.stringify(run.input)).toBe(JSON.stringify(input));
+    await store.saveStep({ runId: run.runId, leaseToken: run.leaseToken, stepId: "void", output: undefined });
+    await store.saveStep({ runId: run.runId, leaseToken: run.leaseToken, stepId: "null", output: null });
+    await store.completeRun({ runId: run.runId, leaseToken: run.leaseToken, output: undefined });
+    const stored = await store.getRun({ runId: run.runId });
+    expect(stored?.output).toBeUndefined();
+    expect(stored?.steps.map((step) => [step.stepId, step.output])).toEqual([
+      ["void", undefined],
+      ["null", null],
+    ]);
+    expect(stored?.steps[0] && "output" in stored.steps[0] && stored.steps[0].output === undefined).toBe(true);
+  });
+
+  it("counts a reclaimed expired lease as a run failure and fences the old holder out", async () => {
+    await store.createWorkflow({ name: "wf" });
+    await store.enqueue({ workflow: "wf", input: 1 });
+    const { run: first, workerId } = await claimOne();
+    await advanceTime(pool, 31_000);
+    const [second] = await store.claimRuns({ workerId, workflow: "wf", limit: 1, leaseMs: 30_000 });
+    expect(second).toMatchObject({ runId: first.runId, attempt: 2, runFailures: 1 });
+    if (!second) throw new Error("not reclaimed");
+
+    const stale = { runId: first.runId, leaseToken: first.leaseToken };
+    const lost = (error: unknown) => LeaseLostError.isInstance(error);
+    await expect(store.saveStep({ ...stale, stepId: "s", output: 1 })).rejects.toSatisfy(lost);
+    await expect(store.completeRun({ ...stale, output: 1 })).rejects.toSatisfy(lost);
+    await expect(store.failRun({ ...stale, error: { name: "E", message: "m", attempt: 1 } })).rejects.toSatisfy(lost);
+    await expect(store.releaseRun(stale)).rejects.toSatisfy(lost);
+    expect(await store.extendLeases({ workerId, leaseMs: 1_000, leases: [stale] })).toEqual({ extended: [] });
+    const current = await store.getRun({ runId: first.runId });
+    expect(current).toMatchObject({ status: "RUNNING", steps: [] });
+  });
+
+  it("creates one message per idempotency key under concurrent enqueues from separate connections", async () => {
+    await store.createWorkflow({ name: "wf" });
+    const others = Array.from({ length: 8 }, () => testPool(database.url, 1));
+    try {
+      const results = await Promise.all(
+        others.map((other) =>
+          createPostgresStore({ pool: other, logger: silentLogger }).enqueue({ workflow: "wf", input: 1, idempotencyKey: "once" }),
+        ),
+      );
+      expect(results.filter((result) => result.created)).toHaveLength(1);
+      expect(new Set(results.map((result) => result.message.id)).size).toBe(1);
+    } finally {
+      for (const other of others) await other.end();
+    }
+    const rows = await pool.query("select count(*)::int as n from pgqrs.messages");
+    expect(rows.rows[0].n).toBe(1);
+  });
+
+  it("works without server-side prepared statements", async () => {
+    const unprepared = createPostgresStore({ pool, logger: silentLogger, preparedStatements: false });
+    await unprepared.createWorkflow({ name: "wf" });
+    const { message } = await unprepared.enqueue({ workflow: "wf", input: [1] });
+    const { workerId } = await unprepared.registerWorker({ name: "w", workflow: "wf" });
+    const [run] = await unprepared.claimRuns({ workerId, workflow: "wf", limit: 1, leaseMs: 1_000 });
+    expect(run?.runId).toBe(message.runId);
+    await unprepared.close();
+  });
+
+  it("wraps a drizzle database over a pool", async () => {
+    const fromDb = createPostgresStore({ db: drizzle({ client: pool }), logger: silentLogger });
+    expect(fromDb.name).toBe("postgres");
+    expect(fromDb.capabilities.notify).toBe(true);
+    expect((await fromDb.createWorkflow({ name: "via_db" })).name).toBe("via_db");
+    await fromDb.close();
+    expect(await store.getWorkflow({ name: "via_db" })).not.toBeNull();
+  });
+
+  it("keeps working after the server terminates its pooled connections", async () => {
+    // No error handler of the test's own: only the store's keeps the process alive when idle connections die.
+    const own = new pg.Pool({ connectionString: database.url, max: 3 });
+    const resilient = createPostgresStore({ pool: own, logger: silentLogger });
+    try {
+      await Promise.all([1, 2, 3].map(() => resilient.listWorkflows()));
+      expect(own.idleCount).toBeGreaterThan(0);
+      await pool.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name <> 'pgqrs-listener' and backend_type = 'client backend' and pid in (select pid from pg_stat_activity where state = 'idle')",
+      );
+      // The pool drops each dead connection when its error arrives.
+      await vi.waitFor(() => expect(own.idleCount).toBe(0), { timeout: 5_000, interval: 20 });
+      await resilient.createWorkflow({ name: "after_terminate" });
+      expect(await resilient.getWorkflow({ name: "after_terminate" })).not.toBeNull();
+    } finally {
+      await resilient.close();
+      await own.end();
+    }
+  });
+
+  it("treats ids that cannot exist as unknown rather than failing the statement", async () => {
+    expect(await store.getRun({ runId: "not-a-number" })).toBeNull();
+    expect(await store.getRun({ runId: "99999999999999999999" })).toBeNull();
+    await expect(
+      store.saveStep({ runId: "x", leaseToken: "y", stepId: "s", output: 1 }),
+    ).rejects.toSatisfy((error) => LeaseLostError.isInstance(error));
+    expect(await store.extendLeases({ workerId: "nope", leaseMs: 1, leases: [{ runId: "-1", leaseToken: "z" }] })).toEqual({
+      extended: [],
+    });
+  });
+});
