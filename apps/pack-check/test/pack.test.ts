@@ -89,7 +89,8 @@ const worker = await consumer("packed-worker", 0, "packed_greeting")
   .handleSignals(false)
   .create(store);
 const done = worker.pollForever();
-process.stdin.on("data", async () => { await worker.stop(); });
+// Stop on a line from the test; destroying stdin lets the process exit once the worker is done.
+process.stdin.once("data", () => { process.stdin.destroy(); void worker.stop(); });
 await done;
 await store.close();
 `,
