@@ -1,0 +1,3 @@
+import { base } from "@pgqrs/eslint-config";
+
+export default base;
