@@ -18,15 +18,23 @@ export function databaseUrl(name: string): string {
  * of crashing the process as an unhandled `error` event.
  */
 export async function connectClient(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", (error) => console.error(`bench: a database connection failed: ${error.message}`));
-  await client.connect();
-  return client;
+  // A shared server may be out of connection slots for a moment ("too many clients"): wait and try again.
+  for (let attempt = 1; ; attempt += 1) {
+    const client = new pg.Client({ connectionString: url });
+    client.on("error", (error) => console.error(`bench: a database connection failed: ${error.message}`));
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "53300" || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** A pool with the same care for idle connections that fail. */
-export function createPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
+export function createPool(url: string, max = 10, options?: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, ...(options ? { options } : {}) });
   pool.on("error", (error) => console.error(`bench: an idle database connection failed: ${error.message}`));
   return pool;
 }

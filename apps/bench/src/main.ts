@@ -18,6 +18,7 @@ import { recovery } from "./scenarios/recovery";
 import { stepOverhead } from "./scenarios/step-overhead";
 import { benchSettings } from "./settings";
 import { isSystemName, systemNames } from "./systems/index";
+import { whatIfEnv } from "./systems/pgqrs";
 import type { SystemName } from "./systems/types";
 
 // pg 8 warns (once per process) about DBOS's overlapping queries on one client; it is not ours to fix here.
@@ -27,6 +28,7 @@ const scenarios: readonly Scenario[] = [drain1Step, drain3Step, stepOverhead, la
 
 interface Args {
   quick: boolean;
+  whatIf: boolean;
   only: string[] | undefined;
   systems: SystemName[];
 }
@@ -47,11 +49,18 @@ function parseArgs(argv: readonly string[]): Args {
   const systems = listOption(argv, "--systems") ?? [...systemNames];
   const unknown = systems.filter((name) => !isSystemName(name));
   if (unknown.length > 0) throw new Error(`bench: unknown system ${unknown.join(", ")} (one of ${systemNames.join(", ")})`);
-  return { quick: argv.includes("--quick"), only, systems: systems.filter(isSystemName) };
+  return {
+    quick: argv.includes("--quick"),
+    whatIf: argv.includes("--what-if-no-completion-notify"),
+    only,
+    systems: systems.filter(isSystemName),
+  };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // Inherited by the worker processes.
+  if (args.whatIf) process.env[whatIfEnv] = "1";
   const settings = benchSettings(args.quick);
   const startedAt = new Date();
   const loadAtStart = loadavg()[0] ?? 0;
@@ -63,18 +72,26 @@ async function main(): Promise<void> {
   };
   const postgres = await serverVersion();
   const results: Measurement[] = [];
+  const failures: string[] = [];
   try {
     for (const scenario of scenarios) {
       if (args.only && !args.only.includes(scenario.name)) continue;
       context.log(`scenario ${scenario.name}`);
-      results.push(...(await scenario.run(context)));
+      try {
+        results.push(...(await scenario.run(context)));
+      } catch (error) {
+        // One broken scenario (a server restart, no connection slots on a shared server) must not lose the others.
+        const message = error instanceof Error ? error.message : String(error);
+        context.log(`scenario ${scenario.name} FAILED: ${message}`);
+        failures.push(`${scenario.name}: ${message.split("\n")[0] ?? message}`);
+      }
     }
   } finally {
     await dropTemplates();
   }
   const machine = { startedAt: startedAt.toISOString(), node: process.version, postgres, cpus: cpus().length, quick: args.quick };
   const wallSeconds = (performance.now() - started) / 1000;
-  process.stdout.write(renderReport({ machine, settings, results, wallSeconds, load: [loadAtStart, loadavg()[0] ?? 0] }));
+  process.stdout.write(renderReport({ machine, settings, results, wallSeconds, load: [loadAtStart, loadavg()[0] ?? 0], failures, whatIf: args.whatIf }));
   const file = fileURLToPath(new URL("../results/latest.json", import.meta.url));
   await mkdir(fileURLToPath(new URL("../results/", import.meta.url)), { recursive: true });
   const json = {
@@ -83,10 +100,11 @@ async function main(): Promise<void> {
   };
   await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
   context.log(`wrote results/latest.json (${wallSeconds.toFixed(0)} s in all)`);
+  if (failures.length > 0) process.exitCode = 1;
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

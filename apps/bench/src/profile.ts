@@ -121,7 +121,7 @@ async function shadowNotify(url: string, database: string): Promise<void> {
 async function explainClaim(admin: pg.Client, kind: JobKind): Promise<void> {
   if (!captured) return;
   await admin.query(enqueueQueuedSql, [kind, 20_000]);
-  await admin.query("vacuum analyze pgqrs.runs");
+  if (!process.argv.includes("--no-analyze")) await admin.query("vacuum analyze pgqrs.runs");
   await admin.query("begin");
   const plan = await admin.query({ text: `explain (analyze, buffers) ${captured.text}`, values: captured.values });
   await admin.query("rollback");

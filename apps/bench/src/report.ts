@@ -121,11 +121,18 @@ export function renderReport(args: {
   wallSeconds: number;
   /** 1-minute load averages at the start and the end (other work on a shared machine skews absolute figures). */
   load: [number, number];
+  /** Scenarios that failed, with their error. */
+  failures: readonly string[];
+  /** Whether pgqrs ran with the completion-NOTIFY what-if. */
+  whatIf: boolean;
 }): string {
   const { machine, settings, results } = args;
   const lines = [
     `## pgqrs bench${machine.quick ? " (--quick)" : ""}`,
     "",
+    ...(args.whatIf
+      ? ["**WHAT-IF RUN: pgqrs's `run-changed` NOTIFY is dropped by a `pg_notify` shadow; these are not pgqrs's real figures.**", ""]
+      : []),
     `${machine.startedAt} · Node ${machine.node} · ${machine.postgres.split(" on ")[0] ?? machine.postgres} · ${machine.cpus} CPUs · ` +
       `${args.wallSeconds.toFixed(0)} s wall time · load average ${args.load[0].toFixed(1)} at start, ${args.load[1].toFixed(1)} at end`,
     "",
@@ -147,5 +154,6 @@ export function renderReport(args: {
     lines.push(`| ${target.goal} | ${measured === undefined ? "—" : target.show(measured)} | ${met} |`);
   }
   lines.push("", "### Notes", "", ...notes(settings).map((line) => `- ${line}`), "");
+  if (args.failures.length > 0) lines.push("### Failed scenarios", "", ...args.failures.map((line) => `- ${line}`), "");
   return `${lines.join("\n")}\n`;
 }

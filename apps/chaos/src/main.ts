@@ -49,6 +49,9 @@ async function main(): Promise<number> {
   return reports.every((report) => report.passed) ? 0 : 1;
 }
 
+// Interrupted: exit through process.exit, so the exit hook kills every worker child (databases are swept next time).
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(signal === "SIGINT" ? 130 : 143));
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

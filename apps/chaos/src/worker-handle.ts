@@ -45,6 +45,14 @@ function parseEvent(line: string): WorkerEvent | undefined {
   }
 }
 
+/** Children still running; killed when the suite exits, so none outlives it (a SIGSTOPped one would otherwise stay). */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killLeftovers(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
 /** Starts a worker child process (see worker-runner.ts) with the spec as its argument. */
 export function spawnWorker(spec: WorkerSpec, label: string): WorkerHandle {
   const command = workerCommand();
@@ -52,6 +60,11 @@ export function spawnWorker(spec: WorkerSpec, label: string): WorkerHandle {
     cwd: command.cwd,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
+  running.add(child);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", killLeftovers);
+  }
   const lines: string[] = [];
   const listeners: ((event: WorkerEvent) => void)[] = [];
   let workerId: string | undefined;
@@ -65,6 +78,7 @@ export function spawnWorker(spec: WorkerSpec, label: string): WorkerHandle {
   ready.catch(() => undefined);
   const exited = new Promise<WorkerExit>((resolve) => {
     child.once("exit", (code, signal) => {
+      running.delete(child);
       exit = { code, signal, at: Date.now() };
       rejectReady(new Error(`worker ${label} exited before it was ready (${code ?? signal})`));
       resolve(exit);

@@ -19,6 +19,8 @@ interface Contender {
   producer: Producer;
   /** This repetition's samples (ms). */
   samples: number[];
+  /** How long each trigger call of this repetition took (ms), for the progress log. */
+  sendMs: number[];
   /** Per percentile, one value per repetition. */
   perRep: number[][];
 }
@@ -27,6 +29,7 @@ interface Contender {
 async function measureOnce(contender: Contender, settings: BenchSettings): Promise<void> {
   const { system, database, worker, producer } = contender;
   contender.samples = [];
+  contender.sendMs = [];
   const running = worker.start();
   running.catch(() => undefined);
   try {
@@ -37,7 +40,8 @@ async function measureOnce(contender: Contender, settings: BenchSettings): Promi
     for (let i = 0; i < settings.latencyTriggers; i += 1) {
       const wait = started + i * settings.latencySpacingMs - nowMs();
       if (wait > 0) await sleep(wait);
-      sends.push(producer.send("latency", { i, sentAt: nowMs() }));
+      const sentAt = nowMs();
+      sends.push(producer.send("latency", { i, sentAt }).then(() => void contender.sendMs.push(nowMs() - sentAt)));
     }
     await Promise.all(sends);
     await waitUntilDone({ system, url: database.url, kind: "latency", since: started, timeoutMs: 60_000 });
@@ -66,7 +70,7 @@ export const latency: Scenario = {
         const system = await loadSystem(name);
         const database = await systemDatabase(system, "latency", settings);
         const worker = spawnWorker({ system: name, url: database.url, kind: "latency", concurrency: settings.concurrency });
-        const contender: Contender = { system, database, worker, producer: await system.producer(database.url), samples: [], perRep: percentiles.map(() => []) };
+        const contender: Contender = { system, database, worker, producer: await system.producer(database.url), samples: [], sendMs: [], perRep: percentiles.map(() => []) };
         worker.onEvent((event) => {
           if (event.type === "latency") contender.samples.push(event.ms);
         });
@@ -76,7 +80,8 @@ export const latency: Scenario = {
       await interleaved(contenders, settings.repetitions, async (contender, rep) => {
         await measureOnce(contender, settings);
         const [p50, , p99] = contender.perRep.map((values) => values[values.length - 1] ?? 0);
-        context.log(`latency ${contender.system.name} #${rep + 1}: p50 ${p50?.toFixed(1)} ms, p99 ${p99?.toFixed(1)} ms`);
+        const send = percentile(contender.sendMs, 50).toFixed(1);
+        context.log(`latency ${contender.system.name} #${rep + 1}: p50 ${p50?.toFixed(1)} ms, p99 ${p99?.toFixed(1)} ms (trigger call p50 ${send} ms)`);
       });
     } finally {
       for (const contender of contenders) {

@@ -13,6 +13,26 @@ import type { BenchSystem, JobKind, JobPayload, Producer, WorkerEvent, WorkerHan
 /** Every kind is a workflow of its own name. */
 export const pgqrsKinds: readonly JobKind[] = ["noop1", "noop3", "steps100", "latency", "recovery"];
 
+/**
+ * A what-if, off by default (`--what-if-no-completion-notify` sets it for the bench and its worker processes): a
+ * `pg_notify` shadow that drops `run-changed` events, so pgqrs's completions commit without the server-wide NOTIFY
+ * lock. Enqueue wake-ups still go out. It shows what moving that NOTIFY out of the completion transaction would gain.
+ */
+export const whatIfEnv = "BENCH_WHAT_IF_NO_COMPLETION_NOTIFY";
+const whatIf = (): boolean => process.env[whatIfEnv] === "1";
+
+const shimSql = [
+  "create schema if not exists bench_shim",
+  `create or replace function bench_shim.pg_notify(channel text, payload text) returns void language plpgsql as $$
+  begin
+    if payload::json ->> 'type' is distinct from 'run-changed' then perform pg_catalog.pg_notify(channel, payload); end if;
+  end $$`,
+];
+
+function makePool(url: string): pg.Pool {
+  return createPool(url, 10, whatIf() ? "-c search_path=bench_shim,pg_catalog,public" : undefined);
+}
+
 /** Rows per bulk statement when pre-enqueueing. */
 const bulkChunk = 50_000;
 
@@ -41,6 +61,7 @@ export const pgqrsSystem: BenchSystem = {
     const client = await connectClient(url);
     try {
       await client.query(createWorkflowsSql(pgqrsKinds));
+      for (const statement of shimSql) await client.query(statement);
       // The step-overhead floor writes the same shape of row as a step (bigint, text, json), without the lease check.
       await client.query("create table bench_floor (id bigint generated always as identity primary key, run_id bigint, step_id text, output json)");
     } finally {
@@ -49,7 +70,7 @@ export const pgqrsSystem: BenchSystem = {
   },
 
   async producer(url): Promise<Producer> {
-    const pool = createPool(url);
+    const pool = makePool(url);
     const store = await connect({ pool, migrate: false });
     return {
       enqueueMany: (kind, payloads) => enqueueBulk(pool, kind, payloads.length),
@@ -81,7 +102,7 @@ export const pgqrsSystem: BenchSystem = {
     ),
 
   async createWorker(spec: WorkerSpec, emit: (event: WorkerEvent) => void): Promise<WorkerHandle> {
-    const pool = createPool(spec.url);
+    const pool = makePool(spec.url);
     const store: WorkflowStore = await connect({ pool, migrate: false });
     const first = reportFirstJob(emit);
     const report = (event: WorkerEvent): void => {
