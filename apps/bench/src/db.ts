@@ -93,6 +93,20 @@ export async function dropDatabase(name: string): Promise<void> {
   await withAdmin((client) => client.query(`drop database if exists ${quoted(name)} with (force)`));
 }
 
+/** Waits (up to `timeoutMs`) until the server accepts connections and answers a query. */
+export async function waitForServer(timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await withAdmin((client) => client.query("select 1"));
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /** The server's version string (`PostgreSQL 15.x …`). */
 export async function serverVersion(): Promise<string> {
   return withAdmin(async (client) => {

@@ -36,9 +36,16 @@ export async function waitUntilDone(args: {
 
 /**
  * One drain: pre-enqueues `count` jobs, starts a worker in the (ready) worker process, and returns the seconds from
- * the first job's start until the last job is finished in the database. The worker is halted afterwards.
+ * the first job's start until the last job is finished in the database, and the worker process's CPU time per job
+ * (from its start to its halt, afterwards).
  */
-export async function drainOnce(args: { system: BenchSystem; url: string; kind: JobKind; count: number; worker: WorkerProcess }): Promise<number> {
+export async function drainOnce(args: {
+  system: BenchSystem;
+  url: string;
+  kind: JobKind;
+  count: number;
+  worker: WorkerProcess;
+}): Promise<{ seconds: number; cpuMicrosPerJob: number }> {
   const { system, url, kind, count, worker } = args;
   const producer = await system.producer(url);
   try {
@@ -48,11 +55,15 @@ export async function drainOnce(args: { system: BenchSystem; url: string; kind: 
   }
   const since = nowMs();
   const first = worker.start();
+  first.catch(() => undefined);
+  let seconds: number;
   try {
     const finished = await waitUntilDone({ system, url, kind, since });
-    return (finished - (await first)) / 1000;
-  } finally {
-    first.catch(() => undefined);
-    await worker.halt();
+    seconds = (finished - (await first)) / 1000;
+  } catch (error) {
+    await worker.halt().catch(() => undefined);
+    throw error;
   }
+  const cpuMicros = await worker.halt();
+  return { seconds, cpuMicrosPerJob: cpuMicros / count };
 }

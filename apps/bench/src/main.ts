@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { dropTemplates, serverVersion } from "./db";
+import { dropTemplates, serverVersion, waitForServer } from "./db";
 import type { Measurement, Scenario, ScenarioContext } from "./measurement";
 import { renderReport } from "./report";
 import { ceiling } from "./scenarios/ceiling";
@@ -57,6 +57,24 @@ function parseArgs(argv: readonly string[]): Args {
   };
 }
 
+/**
+ * Runs a scenario; if it fails (a server restart or no free connection slot on a shared server), waits for the
+ * server and runs it once more. One broken scenario never loses the others.
+ */
+async function runWithRetry(scenario: Scenario, context: ScenarioContext): Promise<Measurement[] | { error: string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await scenario.run(context);
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+      context.log(`scenario ${scenario.name} FAILED (attempt ${attempt}): ${message}`);
+      if (attempt >= 2) return { error: message };
+      await waitForServer();
+      context.log(`scenario ${scenario.name}: running it again`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // Inherited by the worker processes.
@@ -77,17 +95,12 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       if (args.only && !args.only.includes(scenario.name)) continue;
       context.log(`scenario ${scenario.name}`);
-      try {
-        results.push(...(await scenario.run(context)));
-      } catch (error) {
-        // One broken scenario (a server restart, no connection slots on a shared server) must not lose the others.
-        const message = error instanceof Error ? error.message : String(error);
-        context.log(`scenario ${scenario.name} FAILED: ${message}`);
-        failures.push(`${scenario.name}: ${message.split("\n")[0] ?? message}`);
-      }
+      const rows = await runWithRetry(scenario, context);
+      if (Array.isArray(rows)) results.push(...rows);
+      else failures.push(`${scenario.name}: ${rows.error}`);
     }
   } finally {
-    await dropTemplates();
+    await dropTemplates().catch((error: unknown) => context.log(`could not drop the template databases: ${String(error)}`));
   }
   const machine = { startedAt: startedAt.toISOString(), node: process.version, postgres, cpus: cpus().length, quick: args.quick };
   const wallSeconds = (performance.now() - started) / 1000;

@@ -22,17 +22,20 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? "{}") as WorkerSpec;
   const system = await loadSystem(spec.system);
   let current: WorkerHandle | undefined;
+  let cpuAtStart = process.cpuUsage();
   // Commands run one at a time, in order.
   let queue = Promise.resolve();
   const handle = async (command: WorkerCommand): Promise<void> => {
     if (command.type === "start") {
+      cpuAtStart = process.cpuUsage();
       current = await system.createWorker({ ...spec, holdMs: command.holdMs }, send);
       await current.start();
       return;
     }
     await current?.stop();
     current = undefined;
-    if (command.type === "halt") send({ type: "halted" });
+    const cpu = process.cpuUsage(cpuAtStart);
+    if (command.type === "halt") send({ type: "halted", cpuMicros: cpu.user + cpu.system });
     else process.exit(0);
   };
   process.on("message", (command: WorkerCommand) => {

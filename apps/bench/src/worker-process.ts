@@ -14,8 +14,11 @@ export interface WorkerProcess {
    * `holdMs` is how long a `recovery` job holds in its second step.
    */
   start(holdMs?: number): Promise<number>;
-  /** Stops the current worker (gracefully) and keeps the process for the next `start()`. */
-  halt(): Promise<void>;
+  /**
+   * Stops the current worker (gracefully) and keeps the process for the next `start()`; resolves with the CPU time
+   * (µs) the process used since `start()`.
+   */
+  halt(): Promise<number>;
   /** Calls `listener` for every event the worker reports. */
   onEvent(listener: (event: WorkerEvent) => void): void;
   /** Ends the process gracefully; SIGKILL after `timeoutMs`. */
@@ -68,7 +71,8 @@ export function spawnWorker(spec: Omit<WorkerSpec, "holdMs">): WorkerProcess {
     async halt() {
       const halted = nextEvent(child, "halted");
       command({ type: "halt" });
-      await halted;
+      const event = await halted;
+      return event.type === "halted" ? event.cpuMicros : 0;
     },
     onEvent: (listener) => child.on("message", listener),
     async stop(timeoutMs = 10_000) {

@@ -32,9 +32,10 @@ async function drainScenario(context: ScenarioContext, options: { name: string; 
     await Promise.all(contenders.map((contender) => contender.worker.ready));
     await interleaved(contenders, settings.repetitions, async (contender, rep) => {
       const { system, database, worker } = contender;
-      const seconds = await drainOnce({ system, url: database.url, kind: options.kind, count: options.count, worker });
+      const { seconds, cpuMicrosPerJob } = await drainOnce({ system, url: database.url, kind: options.kind, count: options.count, worker });
       contender.rates.push(options.count / seconds);
-      context.log(`${options.name} ${system.name} #${rep + 1}: ${(options.count / seconds).toFixed(0)} runs/s`);
+      const cpu = `worker CPU ${cpuMicrosPerJob.toFixed(0)} µs/run`;
+      context.log(`${options.name} ${system.name} #${rep + 1}: ${(options.count / seconds).toFixed(0)} runs/s (${cpu})`);
     });
   } finally {
     for (const contender of contenders) {

@@ -57,7 +57,7 @@ export const growth: Scenario = {
       context.log(`growth: seeded ${settings.growthArchived} archived + ${settings.growthDelayed} delayed runs in ${((nowMs() - seeding) / 1000).toFixed(1)} s`);
       await Promise.all(arms.map((arm) => arm.worker.ready));
       await interleaved(arms, settings.repetitions, async (arm, rep) => {
-        const seconds = await drainOnce({ system: pgqrsSystem, url: arm.database.url, kind: "noop1", count: settings.drain1Runs, worker: arm.worker });
+        const { seconds } = await drainOnce({ system: pgqrsSystem, url: arm.database.url, kind: "noop1", count: settings.drain1Runs, worker: arm.worker });
         arm.rates.push(settings.drain1Runs / seconds);
         context.log(`growth pgqrs ${arm.label} #${rep + 1}: ${arm.rates[arm.rates.length - 1]?.toFixed(0)} runs/s`);
       });

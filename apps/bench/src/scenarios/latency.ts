@@ -33,8 +33,13 @@ async function measureOnce(contender: Contender, settings: BenchSettings): Promi
   const running = worker.start();
   running.catch(() => undefined);
   try {
-    // Let the worker settle into idle (listening, between polls) before the first trigger.
+    // Warm up as a long-running worker would be: a burst that opens its pool's connections (and, for pgqrs, prepares
+    // its statements on them); then let it settle into idle (listening, between polls) before the first trigger.
+    const warmUp = Array.from({ length: 2 * settings.concurrency }, (_, i) => producer.send("latency", { i: -1 - i }));
+    await Promise.all(warmUp);
+    await waitUntilDone({ system, url: database.url, kind: "latency", since: nowMs(), timeoutMs: 60_000 });
     await sleep(500);
+    contender.samples = [];
     const started = nowMs();
     const sends: Promise<void>[] = [];
     for (let i = 0; i < settings.latencyTriggers; i += 1) {

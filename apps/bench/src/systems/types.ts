@@ -18,7 +18,8 @@ export interface JobPayload {
 /** What a worker process reports to the bench. */
 export type WorkerEvent =
   | { type: "ready" }
-  | { type: "halted" }
+  /** `cpuMicros`: the worker process's CPU time (user + system) since the matching `start`. */
+  | { type: "halted"; cpuMicros: number }
   | { type: "first-job"; at: number }
   | { type: "latency"; ms: number }
   | { type: "step-overhead"; msPerStep: number; floorMs?: number };
