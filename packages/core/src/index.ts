@@ -10,6 +10,7 @@ export type {
   Logger,
   RetryPolicy,
   StepOptions,
+  WaitForEventOptions,
   WorkflowContext,
   WorkflowDefinition,
   WorkflowHandler,
@@ -18,12 +19,12 @@ export type {
   WorkflowParams,
 } from "./workflow/types";
 export { Step, type PauseOptions, type PauseUntil } from "./step";
-export { RunStatus, finalStatuses } from "./storage/types";
-export type { JsonValue, StoredCause, StoredError } from "./storage/types";
+export { RunStatus, finalStatuses, runStatuses } from "./storage/types";
+export type { EventRecord, JsonValue, StoredCause, StoredError } from "./storage/types";
 export type { StoreCapabilities, WorkflowStore } from "./storage/workflow-store";
 
 export { defaultMaxPayloadBytes, toJsonValue, type ToJsonValueOptions } from "./json/to-json-value";
-export { assertStepId, assertWorkerName, assertWorkflowName, nameRule, stepIdRule, workflowNameFrom } from "./names";
+export { assertEventName, assertStepId, assertWorkerName, assertWorkflowName, nameRule, stepIdRule, workflowNameFrom } from "./names";
 export { defaultRetryPolicy } from "./retry/default-retry-policy";
 export { resolveRetryPolicy } from "./retry/resolve-retry-policy";
 export { backoffCapMs, backoffDelayMs, type BackoffOptions } from "./retry/backoff-delay";
@@ -37,6 +38,7 @@ export { ConcurrentStepError } from "./errors/concurrent-step-error";
 export { ConfigurationError } from "./errors/configuration-error";
 export { ConnectionError } from "./errors/connection-error";
 export { DuplicateStepError } from "./errors/duplicate-step-error";
+export { EventTimeoutError } from "./errors/event-timeout-error";
 export { IncompatibleStoreError } from "./errors/incompatible-store-error";
 export { InvalidInputError } from "./errors/invalid-input-error";
 export { InvalidNameError } from "./errors/invalid-name-error";
@@ -49,6 +51,7 @@ export { NotJsonError } from "./errors/not-json-error";
 export { PauseRequest } from "./errors/pause-request";
 export { PayloadTooLargeError } from "./errors/payload-too-large-error";
 export { PermanentError } from "./errors/permanent-error";
+export { RunCancelledError } from "./errors/run-cancelled-error";
 export { RunFailedError } from "./errors/run-failed-error";
 export { RunNotFoundError } from "./errors/run-not-found-error";
 export { TransientError } from "./errors/transient-error";

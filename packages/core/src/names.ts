@@ -29,6 +29,16 @@ export function assertWorkerName(name: unknown): asserts name is string {
 }
 
 /**
+ * Checks an event name (`ctx.waitForEvent`, `sendEvent`); the rule is the workflow names' rule.
+ * @throws InvalidNameError naming the rule, for anything else (non-strings included)
+ */
+export function assertEventName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || !namePattern.test(name)) {
+    throw new InvalidNameError({ kind: "event name", value: name, rule: nameRule });
+  }
+}
+
+/**
  * Checks a step id: a non-empty string of at most 255 characters (UTF-16 code units). NUL is refused too,
  * because PostgreSQL text cannot hold it.
  * @throws InvalidNameError naming the rule, for anything else (non-strings included)

@@ -17,6 +17,8 @@ describe("assertCompatibleStore", () => {
   it("rejects a store missing methods, naming them", () => {
     const { saveStep: _saveStep, ...rest } = createMemoryStore();
     expect(() => assertCompatibleStore(rest)).toThrow(/missing saveStep/);
+    const { cancelRun: _cancelRun, sendEvent: _sendEvent, ...older } = createMemoryStore();
+    expect(() => assertCompatibleStore(older)).toThrow(/missing cancelRun, sendEvent/);
     const noSubscribe = { ...createMemoryStore(), subscribe: undefined };
     expect(() => assertCompatibleStore(noSubscribe)).toThrow(/missing subscribe/);
   });

@@ -1,29 +1,14 @@
-import { ConcurrentStepError } from "../errors/concurrent-step-error";
 import { ConfigurationError } from "../errors/configuration-error";
-import { DuplicateStepError } from "../errors/duplicate-step-error";
-import { LeaseLostError } from "../errors/lease-lost-error";
 import { toJsonValue } from "../json/to-json-value";
 import { assertStepId } from "../names";
 import { resolveRetryPolicy } from "../retry/resolve-retry-policy";
-import type { ClaimedRun, JsonValue } from "../storage/types";
-import type { WorkflowStore } from "../storage/workflow-store";
-import type { AnyWorkflowDefinition, Logger, StepOptions, WorkflowContext } from "../workflow/types";
-import type { AttemptState } from "./attempt-state";
-import type { StepEvent } from "./types";
+import type { StepOptions, WorkflowContext } from "../workflow/types";
+import type { ContextOptions } from "./context-options";
+import { runSleep } from "./sleep-step";
+import { beginStep, cloneJson, report, saveStepOutput } from "./step-boundary";
+import { runWaitForEvent } from "./wait-for-event-step";
 
-/** What {@link createContext} needs. */
-export interface ContextOptions {
-  store: WorkflowStore;
-  run: ClaimedRun;
-  workflow: AnyWorkflowDefinition;
-  state: AttemptState;
-  /** Aborted on lease loss or shutdown; the engine aborts it on a refused step write. */
-  controller: AbortController;
-  logger: Logger;
-  maxPayloadBytes: number;
-  now: () => number;
-  onStep: (event: StepEvent) => void;
-}
+export type { ContextOptions } from "./context-options";
 
 /** Builds the `ctx` a handler receives for one attempt. */
 export function createContext(options: ContextOptions): WorkflowContext {
@@ -34,7 +19,11 @@ export function createContext(options: ContextOptions): WorkflowContext {
     attempt: run.attempt,
     signal: controller.signal,
     logger,
-    step: <T>(id: string, fn: () => T | Promise<T>, stepOptions?: StepOptions) => runStep<T>(options, { id, fn, stepOptions }),
+    step: <T>(id: string, fn: () => T | Promise<T>, stepOptions?: StepOptions) =>
+      tracked(options, id, () => runCheckedStep<T>(options, { id, fn, stepOptions })),
+    sleep: (id: string, duration: number | { until: Date }) => tracked(options, id, () => runSleep(options, { id, duration })),
+    waitForEvent: <T>(id: string, name: string, waitOptions?: { timeoutMs?: number }) =>
+      tracked(options, id, () => runWaitForEvent<T>(options, { id, name, waitOptions })),
   });
 }
 
@@ -44,13 +33,12 @@ interface StepCall<T> {
   stepOptions: StepOptions | undefined;
 }
 
-async function runStep<T>(options: ContextOptions, call: StepCall<T>): Promise<T> {
-  const { state } = options;
+/** Runs one kind of step, remembering which step threw what, so the outcome can charge that step's count. */
+async function tracked<T>(options: ContextOptions, id: unknown, body: () => Promise<T>): Promise<T> {
   try {
-    return await runCheckedStep(options, call);
+    return await body();
   } catch (error) {
-    // Remember which step threw what, so the outcome can charge the failure to that step's count.
-    if (typeof call.id === "string") state.stepErrors.push({ error, stepId: call.id });
+    if (typeof id === "string") options.state.stepErrors.push({ error, stepId: id });
     throw error;
   }
 }
@@ -63,11 +51,7 @@ async function runCheckedStep<T>(options: ContextOptions, call: StepCall<T>): Pr
   if (typeof fn !== "function") {
     throw new ConfigurationError({ option: "fn", message: `ctx.step("${id}", fn) needs a function as fn, got ${typeof fn}` });
   }
-  const policy = resolveRetryPolicy(call.stepOptions?.retry, workflow.retry);
-  if (state.seen.has(id)) throw new DuplicateStepError({ runId: run.runId, stepId: id });
-  if (state.inFlight !== undefined) throw new ConcurrentStepError({ runId: run.runId, stepId: id, runningStepId: state.inFlight });
-  state.seen.add(id);
-  state.stepPolicies.set(id, policy);
+  beginStep(options, id, resolveRetryPolicy(call.stepOptions?.retry, workflow.retry));
   if (state.outputs.has(id)) {
     report(options, { runId: run.runId, stepId: id, durationMs: 0, replayed: true, ok: true });
     return cloneJson(state.outputs.get(id)) as T;
@@ -87,37 +71,12 @@ async function runCheckedStep<T>(options: ContextOptions, call: StepCall<T>): Pr
 }
 
 async function executeStep<T>(options: ContextOptions, call: StepCall<T>): Promise<T> {
-  const { state, run, store } = options;
+  const { state } = options;
   options.logger.debug({ stepId: call.id }, "step started");
   const value = await call.fn();
   // The attempt ended while fn ran (shutdown, lease lost, handler gone): its output must not be written.
   if (state.closedBy !== undefined) throw state.closedBy;
   const output = toJsonValue(value, { path: `step "${call.id}" output`, maxBytes: options.maxPayloadBytes, allowUndefined: true });
-  let saved: { output: JsonValue | undefined; created: boolean };
-  try {
-    saved = await store.saveStep({ runId: run.runId, leaseToken: run.leaseToken, stepId: call.id, output });
-  } catch (error) {
-    if (LeaseLostError.isInstance(error)) {
-      state.leaseLost = error;
-      state.closedBy = error;
-      options.controller.abort(error);
-    }
-    throw error;
-  }
-  state.outputs.set(call.id, saved.output);
-  options.logger.debug({ stepId: call.id, created: saved.created }, "step stored");
   // Hand back the stored JSON, so the first run and every replay see the same value.
-  return cloneJson(saved.output) as T;
-}
-
-function report(options: ContextOptions, event: StepEvent): void {
-  try {
-    options.onStep(event);
-  } catch (error) {
-    options.logger.warn({ stepId: event.stepId, error: String(error) }, "onStep listener threw; ignored");
-  }
-}
-
-function cloneJson(value: JsonValue | undefined): JsonValue | undefined {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as JsonValue);
+  return cloneJson(await saveStepOutput(options, call.id, output)) as T;
 }

@@ -24,6 +24,8 @@ const permanentCodes: ReadonlySet<string> = new Set([
   "CONCURRENT_STEP",
   "INVALID_NAME",
   "CONFIGURATION",
+  // A replay of the wait would time out again: its deadline and the missing event are stored facts.
+  "EVENT_TIMEOUT",
 ]);
 
 /** True for an error that ends the run ERROR at once. */

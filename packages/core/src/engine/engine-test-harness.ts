@@ -34,7 +34,9 @@ export async function createHarness(
     const [run] = await store.claimRuns({ workerId, workflow: workflow.name, limit: 1, leaseMs });
     return run;
   };
-  const execute: Harness["execute"] = (run, handler, extra = {}) => executeRun({ store, run, workflow, handler, ...extra });
+  // The fake clock is the monotonic clock too, so the engine's store clock moves only when a test moves it.
+  const execute: Harness["execute"] = (run, handler, extra = {}) =>
+    executeRun({ store, run, workflow, handler, now: () => clock.now(), ...extra });
   return {
     clock,
     store,

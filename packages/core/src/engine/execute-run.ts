@@ -3,6 +3,7 @@ import { LeaseLostError } from "../errors/lease-lost-error";
 import { InvalidInputError } from "../errors/invalid-input-error";
 import { InvalidOutputError } from "../errors/invalid-output-error";
 import { PermanentError } from "../errors/permanent-error";
+import { RunCancelledError } from "../errors/run-cancelled-error";
 import { toStoredError } from "../errors/to-stored-error";
 import { defaultMaxPayloadBytes, toJsonValue } from "../json/to-json-value";
 import type { JsonValue } from "../storage/types";
@@ -22,6 +23,10 @@ interface Attempt {
   state: AttemptState;
   controller: AbortController;
   logger: Logger;
+  /** Monotonic milliseconds. */
+  now: () => number;
+  /** The store's clock: the run's `claimedAt` plus the monotonic time since this attempt started. */
+  storeNow: () => number;
   /** Set as soon as the handler's return value (or its promise) settles, so a stop right after it does not win. */
   handlerSettled: boolean;
 }
@@ -33,6 +38,9 @@ interface Attempt {
  *
  * - Lease lost (the store refused a write, or `signal` aborted with `LeaseLostError`): writes nothing more,
  *   `LEASE_LOST`.
+ * - Cancel (a step write said the run's cancel was requested, `signal` aborted with `RunCancelledError`, or
+ *   the claimed run carries `cancelRequested`): ends the run with `acknowledgeCancel`, `CANCELLED`. Output
+ *   already stored stays; a handler that settled first keeps its outcome.
  * - Shutdown (`signal` aborted with another reason, e.g. `WorkerStoppingError`) before the handler settles:
  *   stops waiting for it, hands the run back with `releaseRun`, `RELEASED`.
  *
@@ -44,9 +52,14 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   const controller = new AbortController();
   const unlink = linkSignal(options.signal, controller);
   const logger = withFields(options.logger ?? silentLogger, { runId: run.runId, workflow: workflow.name, attempt: run.attempt });
-  const attempt: Attempt = { options, state: createAttemptState(run.steps), controller, logger, handlerSettled: false };
+  const now = options.now ?? (() => performance.now());
+  const startedAt = now();
+  const storeNow = (): number => storeClockAt(run) + Math.max(0, Math.floor(now() - startedAt));
+  const attempt: Attempt = { options, state: createAttemptState(run.steps), controller, logger, now, storeNow, handlerSettled: false };
   try {
     if (controller.signal.aborted) return await stop(attempt, controller.signal.reason);
+    // Cancelled while a worker that died or let go held it: end it without running the handler.
+    if (run.cancelRequested) return await stop(attempt, new RunCancelledError({ runId: run.runId }));
     if (run.runFailures >= workflow.retry.maxAttempts) {
       const error = new LeaseExpiredError({ runId: run.runId, failures: run.runFailures, maxAttempts: workflow.retry.maxAttempts });
       return await fail(attempt, { kind: "fail", error: toStoredError(error, { attempt: run.attempt }), reason: "exhausted" });
@@ -55,8 +68,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     const aborted = waitForAbort(controller.signal);
     const handling = runHandler(attempt);
     const first = await Promise.race([handling, aborted.promise]).finally(() => aborted.dispose());
-    // The handler finished in the same turn as the stop: its result stands.
-    const result = first.kind === "aborted" && attempt.handlerSettled ? await handling : first;
+    // The handler finished in the same turn as the stop: its result stands, unless one of its own steps
+    // stopped it (a cancel or lost lease seen at a step write), which no later return can undo.
+    const stoppedByStep = first.kind === "aborted" && attempt.state.closedBy === first.reason;
+    const result = first.kind === "aborted" && attempt.handlerSettled && !stoppedByStep ? await handling : first;
     if (result.kind === "aborted") return await stop(attempt, result.reason);
     // A handler that threw because the worker aborted ctx.signal is stopped, not failed.
     if (result.kind === "threw" && controller.signal.aborted) return await stop(attempt, controller.signal.reason);
@@ -67,6 +82,17 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     close(attempt.state);
     unlink();
   }
+}
+
+/** The run's `claimedAt`, checked, so a store that leaves it out fails the sleep or wait that needs it clearly. */
+function storeClockAt(run: ExecuteRunOptions["run"]): number {
+  const claimedAt: unknown = run.claimedAt;
+  if (!(claimedAt instanceof Date) || !Number.isFinite(claimedAt.getTime())) {
+    throw new PermanentError(
+      `the store's claimRuns returned run ${run.runId} without a valid claimedAt, which ctx.sleep and ctx.waitForEvent need; update the store to storage contract v1 with claimedAt`,
+    );
+  }
+  return claimedAt.getTime();
 }
 
 async function runHandler(attempt: Attempt): Promise<HandlerResult> {
@@ -87,7 +113,8 @@ async function runHandler(attempt: Attempt): Promise<HandlerResult> {
       controller,
       logger,
       maxPayloadBytes: options.maxPayloadBytes ?? defaultMaxPayloadBytes,
-      now: options.now ?? (() => performance.now()),
+      now: attempt.now,
+      storeNow: attempt.storeNow,
       onStep: options.onStep ?? (() => undefined),
     });
     const returned: unknown = options.handler(context, input);
@@ -150,7 +177,7 @@ async function recordFailure(attempt: Attempt, error: unknown): Promise<RunOutco
 
 async function pause(attempt: Attempt, decision: Extract<FailureDecision, { kind: "pause" }>): Promise<RunOutcome> {
   const { run, store } = attempt.options;
-  const { delayMs, until, reason } = decision.request;
+  const { delayMs, until, reason, waitEvent } = decision.request;
   close(attempt.state);
   const refused = await fenced(attempt, () =>
     store.pauseRun({
@@ -158,6 +185,7 @@ async function pause(attempt: Attempt, decision: Extract<FailureDecision, { kind
       leaseToken: run.leaseToken,
       ...(until === undefined ? { delayMs: delayMs ?? 0 } : { until }),
       ...(reason === undefined ? {} : { reason }),
+      ...(waitEvent === undefined ? {} : { waitEvent }),
     }),
   );
   if (refused) return refused;
@@ -192,11 +220,17 @@ async function retry(attempt: Attempt, decision: Extract<FailureDecision, { kind
   return { status: "QUEUED", error, delayMs };
 }
 
-/** The attempt was stopped from outside: lease lost (write nothing) or shutdown (release the run). */
+/** The attempt was stopped: lease lost (write nothing), cancel (end CANCELLED) or shutdown (release the run). */
 async function stop(attempt: Attempt, reason: unknown): Promise<RunOutcome> {
   const { run, store } = attempt.options;
   close(attempt.state, reason);
   if (LeaseLostError.isInstance(reason)) return leaseLost(attempt);
+  if (RunCancelledError.isInstance(reason)) {
+    const refused = await fenced(attempt, () => store.acknowledgeCancel({ runId: run.runId, leaseToken: run.leaseToken }));
+    if (refused) return refused;
+    attempt.logger.info({ status: "CANCELLED" }, "run cancelled");
+    return { status: "CANCELLED" };
+  }
   const refused = await fenced(attempt, () => store.releaseRun({ runId: run.runId, leaseToken: run.leaseToken }));
   if (refused) return refused;
   attempt.logger.info({ status: "RELEASED" }, "run released for another worker");

@@ -8,6 +8,8 @@ export type RunOutcome =
   | { status: "ERROR"; error: StoredError }
   | { status: "QUEUED"; error: StoredError; delayMs: number }
   | { status: "PAUSED"; reason: string | undefined }
+  /** The run was cancelled: ended CANCELLED with `acknowledgeCancel`. */
+  | { status: "CANCELLED" }
   /** The lease was lost (another worker owns the run now); nothing more was written. */
   | { status: "LEASE_LOST" }
   /** The worker is stopping; the run was handed back with `releaseRun`. */
@@ -32,7 +34,8 @@ export interface ExecuteRunOptions {
   handler: WorkflowHandler<any, any>;
   /**
    * Aborted by the worker on lease loss (reason `LeaseLostError`: nothing more is written) or shutdown (reason
-   * `WorkerStoppingError`, or any other reason: the run is released, not failed). `ctx.signal` follows it.
+   * `WorkerStoppingError`, or any other reason: the run is released, not failed) or cancel (reason
+   * `RunCancelledError`: the run ends CANCELLED). `ctx.signal` follows it.
    */
   signal?: AbortSignal;
   /** Gets `{ runId, workflow, attempt, stepId? }` objects, never params or outputs. @default silent */
@@ -41,7 +44,11 @@ export interface ExecuteRunOptions {
   maxPayloadBytes?: number;
   /** Random source for jitter, in [0, 1). @default Math.random */
   random?: () => number;
-  /** Monotonic milliseconds for step durations. @default performance.now */
+  /**
+   * Monotonic milliseconds for step durations, and for the store clock of durable timers: `ctx.sleep` and
+   * `ctx.waitForEvent` take "now" as the run's `claimedAt` plus the time elapsed on this clock since the
+   * attempt started. @default performance.now
+   */
   now?: () => number;
   onStep?: (event: StepEvent) => void;
 }

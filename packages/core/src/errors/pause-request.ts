@@ -9,13 +9,16 @@ export class PauseRequest extends PgqrsError {
   readonly delayMs: number | undefined;
   readonly until: Date | undefined;
   readonly reason: string | undefined;
+  /** Set by `ctx.waitForEvent`: the run also wakes when this event is sent. */
+  readonly waitEvent: string | undefined;
 
-  constructor(options: { delayMs?: number; until?: Date; reason?: string }) {
+  constructor(options: { delayMs?: number; until?: Date; reason?: string; waitEvent?: string }) {
     super("PAUSE_REQUESTED", {
       message: `pause requested${options.reason ? ` (${options.reason})` : ""}; throw this value from inside ctx.step`,
     });
     this.delayMs = options.delayMs;
     this.until = options.until;
     this.reason = options.reason;
+    this.waitEvent = options.waitEvent;
   }
 }

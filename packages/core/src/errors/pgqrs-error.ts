@@ -22,6 +22,8 @@ export type PgqrsErrorCode =
   | "LEASE_EXPIRED"
   | "RUN_FAILED"
   | "WAIT_TIMEOUT"
+  | "EVENT_TIMEOUT"
+  | "RUN_CANCELLED"
   | "WORKER_STOPPING"
   | "MIGRATION";
 

@@ -3,9 +3,10 @@
  * `RunStatus` constants the records use.
  */
 export type { StoreCapabilities, WorkflowStore } from "./workflow-store";
-export { RunStatus, finalStatuses } from "./types";
+export { RunStatus, finalStatuses, runStatuses } from "./types";
 export type {
   ClaimedRun,
+  EventRecord,
   JsonValue,
   Lease,
   MessageRecord,

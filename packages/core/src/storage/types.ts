@@ -2,10 +2,10 @@
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * The status of a run (SPEC §4). SUCCESS and ERROR are final. The union stays open to a final
- * CANCELLED status; code that switches on it should keep a default branch.
+ * The status of a run (SPEC §4). SUCCESS, ERROR and CANCELLED are final (see docs/decisions on CANCELLED).
+ * Code that switches on it should keep a default branch.
  */
-export type RunStatus = "QUEUED" | "RUNNING" | "SUCCESS" | "ERROR" | "PAUSED";
+export type RunStatus = "QUEUED" | "RUNNING" | "SUCCESS" | "ERROR" | "PAUSED" | "CANCELLED";
 
 /** A run's status as a const object: `RunStatus.Success === "SUCCESS"`. */
 export const RunStatus = {
@@ -14,10 +14,14 @@ export const RunStatus = {
   Success: "SUCCESS",
   Error: "ERROR",
   Paused: "PAUSED",
+  Cancelled: "CANCELLED",
 } as const satisfies Record<string, RunStatus>;
 
 /** Statuses a run never leaves. */
-export const finalStatuses: ReadonlySet<RunStatus> = new Set<RunStatus>(["SUCCESS", "ERROR"]);
+export const finalStatuses: ReadonlySet<RunStatus> = new Set<RunStatus>(["SUCCESS", "ERROR", "CANCELLED"]);
+
+/** Every status, in lifecycle order (for tables and counts). */
+export const runStatuses: readonly RunStatus[] = ["QUEUED", "RUNNING", "PAUSED", "SUCCESS", "ERROR", "CANCELLED"];
 
 /** One link of an error's cause chain. */
 export interface StoredCause {
@@ -44,6 +48,8 @@ export interface StoredError {
 export interface WorkflowRecord {
   name: string;
   createdAt: Date;
+  /** Set while an operator has paused the workflow (`pauseWorkflow`): workers claim none of its runs. */
+  pausedAt: Date | null;
 }
 
 /** The queue entry a trigger created. */
@@ -85,14 +91,18 @@ export interface RunRecord {
   createdAt: Date;
   /** First claim. */
   startedAt: Date | null;
-  /** When the run became SUCCESS or ERROR. */
+  /** When the run became final (SUCCESS, ERROR or CANCELLED). */
   finishedAt: Date | null;
   /** When a QUEUED or PAUSED run becomes claimable; `null` once final. */
   visibleAt: Date | null;
   /** When the current lease ends (RUNNING runs only). */
   leaseExpiresAt: Date | null;
-  /** The reason given to `Step.pause`, while PAUSED. */
+  /** The reason given to `Step.pause` (or set by `ctx.sleep` / `ctx.waitForEvent`), while PAUSED. */
   pauseReason: string | null;
+  /** When `cancelRun` was called: at once for a CANCELLED run, or while a RUNNING run has yet to stop. */
+  cancelRequestedAt: Date | null;
+  /** The reason given to `cancelRun`, if any. */
+  cancelReason: string | null;
 }
 
 /** A run with its completed steps in completion order. */
@@ -116,6 +126,10 @@ export interface ClaimedRun {
   stepFailures: Record<string, number>;
   /** True when the previous delivery ended with a PAUSE (this delivery resumes it). */
   resumedFromPause: boolean;
+  /** The store's clock at the claim: durable timers (`ctx.sleep`, event timeouts) compare against it. */
+  claimedAt: Date;
+  /** A cancel was requested while the run was RUNNING (its worker died or released it): end it CANCELLED. */
+  cancelRequested: boolean;
   /** Completed steps, so the engine can replay them without another round trip. */
   steps: StepRecord[];
 }
@@ -131,6 +145,15 @@ export interface RunPage {
   runs: RunRecord[];
   /** Pass back as `cursor` for the next page; `null` on the last page. */
   nextCursor: string | null;
+}
+
+/** An event sent to a run (`sendEvent`); the first payload for a name wins. */
+export interface EventRecord {
+  runId: string;
+  name: string;
+  payload: JsonValue;
+  /** Store clock when it was first sent. */
+  sentAt: Date;
 }
 
 /** What a store tells subscribers (only stores with `capabilities.notify`). */

@@ -1,5 +1,6 @@
 import type {
   ClaimedRun,
+  EventRecord,
   JsonValue,
   Lease,
   MessageRecord,
@@ -55,6 +56,20 @@ export interface WorkflowStore {
   listWorkflows(args?: Record<string, never>): Promise<WorkflowRecord[]>;
 
   /**
+   * Operator pause of a whole workflow: from now on `claimRuns` MUST return none of its runs; runs already
+   * RUNNING go on and finish; `enqueue` still accepts new runs. Idempotent (a paused workflow keeps its first
+   * `pausedAt`). Takes `{ name }` or the bare name, like `createWorkflow`.
+   * MUST throw `UnknownWorkflowError` (and change nothing) for a workflow that does not exist.
+   */
+  pauseWorkflow(args: { name: string } | string): Promise<WorkflowRecord>;
+
+  /**
+   * Ends an operator pause: its runs are claimable again at once. Idempotent. A store with `notify` MUST
+   * publish `enqueued` for the workflow after commit. MUST throw `UnknownWorkflowError` for an unknown workflow.
+   */
+  resumeWorkflow(args: { name: string } | string): Promise<WorkflowRecord>;
+
+  /**
    * Creates a message and its QUEUED run in one transaction, visible at `now + delayMs` (or `runAt`, or now).
    * MUST throw `UnknownWorkflowError` and write nothing when the workflow does not exist.
    * With an `idempotencyKey`, a second enqueue with the same key for the same workflow MUST return the first
@@ -83,6 +98,8 @@ export interface WorkflowStore {
    * lease token each, `attempt` + 1, and lease end `now + leaseMs`.
    * Visible means: QUEUED or PAUSED with `visibleAt <= now`, or RUNNING with `leaseExpiresAt <= now`
    * (its worker died). Reclaiming an expired RUNNING run MUST add 1 to `runFailures` (a crash counts).
+   * A workflow paused by `pauseWorkflow` has no visible runs. Each claimed run carries `claimedAt` (the store
+   * clock at the claim) and `cancelRequested` (a cancel was requested while it was RUNNING).
    * Concurrency: a run MUST be handed to exactly one claimer, however many call at once, and claimers MUST
    * NOT block each other on rows another claimer holds.
    */
@@ -91,21 +108,27 @@ export interface WorkflowStore {
   /**
    * Extends every given lease that is still current to `now + leaseMs`, in one operation, and records the
    * worker as alive. Returns the run ids whose leases were extended; a lease missing from the result is lost
-   * (MUST NOT be extended: the run was reclaimed, released or finished).
+   * (MUST NOT be extended: the run was reclaimed, released or finished). `cancelRequested` lists the extended
+   * runs whose cancel was requested (`cancelRun` on a RUNNING run): the worker aborts them.
    */
-  extendLeases(args: { workerId: string; leaseMs: number; leases: Lease[] }): Promise<{ extended: string[] }>;
+  extendLeases(args: {
+    workerId: string;
+    leaseMs: number;
+    leases: Lease[];
+  }): Promise<{ extended: string[]; cancelRequested: string[] }>;
 
   /**
    * Stores a completed step's output, fenced by the lease. If the step already has an output the first one
    * MUST win: the stored output is returned unchanged and nothing is written. `output: undefined` is a void
    * step and MUST read back as `undefined`. The lease check and the write MUST be one atomic operation.
+   * `cancelRequested` says a cancel was requested for the run (the engine stops it at this step boundary).
    */
   saveStep(args: {
     runId: string;
     leaseToken: string;
     stepId: string;
     output: JsonValue | undefined;
-  }): Promise<{ output: JsonValue | undefined; created: boolean }>;
+  }): Promise<{ output: JsonValue | undefined; created: boolean; cancelRequested: boolean }>;
 
   /**
    * Ends the run SUCCESS with `output`, archives its message and clears its lease, atomically and fenced.
@@ -119,6 +142,7 @@ export interface WorkflowStore {
   /**
    * Puts the run back to QUEUED, visible at `now + delayMs`, with `error` as its last error, fenced.
    * With `stepId` it MUST add 1 to that step's failure count; without, 1 to `runFailures`.
+   * A run whose cancel was requested MUST end CANCELLED instead (final, message archived).
    */
   retryRun(args: {
     runId: string;
@@ -130,15 +154,56 @@ export interface WorkflowStore {
 
   /**
    * Makes the run PAUSED, visible at `now + delayMs` (or `until`), with an optional reason, fenced.
-   * A pause MUST NOT count as a failure.
+   * A pause MUST NOT count as a failure. A run whose cancel was requested MUST end CANCELLED instead.
+   *
+   * With `waitEvent` the run waits for that event too: `sendEvent` of it makes the run visible at once. When the
+   * event was already sent (before or while the run was RUNNING) the run MUST be visible at once: no event may
+   * be lost between the engine's `getEvent` and this pause, however the two calls interleave.
    */
-  pauseRun(args: { runId: string; leaseToken: string; delayMs?: number; until?: Date; reason?: string }): Promise<void>;
+  pauseRun(args: {
+    runId: string;
+    leaseToken: string;
+    delayMs?: number;
+    until?: Date;
+    reason?: string;
+    waitEvent?: string;
+  }): Promise<void>;
 
   /**
    * Hands a RUNNING run back (graceful shutdown): QUEUED, visible now, lease cleared, no failure counted.
-   * Fenced; a store with `notify` MUST publish `enqueued`.
+   * Fenced; a store with `notify` MUST publish `enqueued`. A run whose cancel was requested MUST end CANCELLED.
    */
   releaseRun(args: { runId: string; leaseToken: string }): Promise<void>;
+
+  /**
+   * Ends a RUNNING run CANCELLED (final, message archived, lease cleared), fenced: the worker's answer to a
+   * cancel request. `cancelRequestedAt` and `cancelReason` keep what `cancelRun` recorded.
+   * MUST publish `run-changed` after commit when the store has `notify`.
+   */
+  acknowledgeCancel(args: { runId: string; leaseToken: string }): Promise<void>;
+
+  /**
+   * Cancels a run. QUEUED or PAUSED: CANCELLED at once (final, message archived, `cancelRequestedAt` and
+   * `finishedAt` now, `cancelReason` kept). RUNNING: records the request (`cancelRequestedAt`, `cancelReason`)
+   * and leaves the run RUNNING; its worker learns of it from `saveStep` or `extendLeases` and calls
+   * `acknowledgeCancel`. A CANCELLED run is returned unchanged (idempotent). Returns the run as it is after the
+   * call. MUST throw `RunNotFoundError` for an unknown run and `InvalidRunStateError` for a SUCCESS or ERROR run
+   * (and change nothing). A store with `notify` MUST publish `run-changed` when the run became CANCELLED.
+   */
+  cancelRun(args: { runId: string; reason?: string }): Promise<RunRecord>;
+
+  /**
+   * Sends an event to a run. The first payload for a `(runId, name)` wins: a second send MUST change nothing
+   * and return the stored event with `created: false`. When the run is PAUSED waiting for `name` (see
+   * `pauseRun`'s `waitEvent`) it MUST become visible at once, in the same transaction, and a store with
+   * `notify` MUST publish `enqueued` after commit. An event for a run that does not wait for it yet is kept.
+   * MUST throw `RunNotFoundError` for an unknown run and `InvalidRunStateError` for a final run (nothing could
+   * ever receive the event), writing nothing.
+   */
+  sendEvent(args: { runId: string; name: string; payload: JsonValue }): Promise<{ event: EventRecord; created: boolean }>;
+
+  /** Returns the event `name` sent to the run, or `null` when none was sent. */
+  getEvent(args: { runId: string; name: string }): Promise<EventRecord | null>;
 
   /** Returns the run with its completed steps in completion order, or `null` when unknown. */
   getRun(args: { runId: string }): Promise<RunWithSteps | null>;

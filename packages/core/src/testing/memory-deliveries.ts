@@ -5,6 +5,7 @@ import {
   copy,
   copyJson,
   endDelivery,
+  eventKey,
   fencedRun,
   now,
   publish,
@@ -13,6 +14,7 @@ import {
   type MemoryState,
   type RunEntry,
 } from "./memory-state";
+import { endCancelled } from "./memory-cancel";
 
 /** When a run became claimable: its `visibleAt`, or its lease end when its worker died. */
 function claimableSince(run: RunEntry, at: number): number | null {
@@ -38,6 +40,8 @@ export function claimRuns(
   const at = now(state);
   touchWorker(state, args.workerId);
   if (!(args.limit > 0)) return [];
+  // An operator-paused workflow has no visible runs.
+  if ((state.workflows.get(args.workflow)?.pausedAt ?? null) !== null) return [];
   const candidates: { run: RunEntry; since: number }[] = [];
   for (const run of state.runs.values()) {
     if (run.workflow !== args.workflow) continue;
@@ -56,6 +60,7 @@ export function claimRuns(
     run.startedAt ??= new Date(at);
     run.visibleAt = null;
     run.pauseReason = null;
+    run.waitEvent = null;
     return {
       runId: run.runId,
       messageId: run.messageId,
@@ -67,6 +72,8 @@ export function claimRuns(
       runFailures: run.runFailures,
       stepFailures: { ...run.stepFailures },
       resumedFromPause,
+      claimedAt: new Date(at),
+      cancelRequested: run.cancelRequestedAt !== null,
       steps: toStepRecords(run),
     };
   });
@@ -76,29 +83,33 @@ export function claimRuns(
 export function extendLeases(
   state: MemoryState,
   args: { workerId: string; leaseMs: number; leases: Lease[] },
-): { extended: string[] } {
+): { extended: string[]; cancelRequested: string[] } {
   const at = now(state).getTime();
   touchWorker(state, args.workerId);
   const extended: string[] = [];
+  const cancelRequested: string[] = [];
   for (const lease of args.leases) {
     const run = state.runs.get(lease.runId);
     if (run === undefined || run.status !== "RUNNING" || run.leaseToken !== lease.leaseToken) continue;
     run.leaseExpiresAt = new Date(at + args.leaseMs);
-    if (!extended.includes(run.runId)) extended.push(run.runId);
+    if (extended.includes(run.runId)) continue;
+    extended.push(run.runId);
+    if (run.cancelRequestedAt !== null) cancelRequested.push(run.runId);
   }
-  return { extended };
+  return { extended, cancelRequested };
 }
 
 /** See `WorkflowStore.saveStep`. */
 export function saveStep(
   state: MemoryState,
   args: { runId: string; leaseToken: string; stepId: string; output: JsonValue | undefined },
-): { output: JsonValue | undefined; created: boolean } {
+): { output: JsonValue | undefined; created: boolean; cancelRequested: boolean } {
   const run = fencedRun(state, args);
+  const cancelRequested = run.cancelRequestedAt !== null;
   const existing = run.steps.get(args.stepId);
-  if (existing !== undefined) return { output: copyJson(existing.output), created: false };
+  if (existing !== undefined) return { output: copyJson(existing.output), created: false, cancelRequested };
   run.steps.set(args.stepId, { stepId: args.stepId, output: copyJson(args.output), completedAt: now(state) });
-  return { output: copyJson(args.output), created: true };
+  return { output: copyJson(args.output), created: true, cancelRequested };
 }
 
 /** See `WorkflowStore.completeRun`. */
@@ -123,6 +134,7 @@ function finish(state: MemoryState, run: RunEntry, status: "SUCCESS" | "ERROR"):
   run.finishedAt = now(state);
   run.visibleAt = null;
   run.pauseReason = null;
+  run.waitEvent = null;
   archiveMessage(state, run);
   publishRunChanged(state, run);
 }
@@ -133,6 +145,7 @@ export function retryRun(
   args: { runId: string; leaseToken: string; error: StoredError; delayMs: number; stepId?: string },
 ): void {
   const run = fencedRun(state, args);
+  if (run.cancelRequestedAt !== null) return endCancelled(state, run);
   if (args.stepId === undefined) run.runFailures += 1;
   else run.stepFailures[args.stepId] = (run.stepFailures[args.stepId] ?? 0) + 1;
   run.error = copy(args.error);
@@ -142,20 +155,28 @@ export function retryRun(
 /** See `WorkflowStore.pauseRun`. */
 export function pauseRun(
   state: MemoryState,
-  args: { runId: string; leaseToken: string; delayMs?: number; until?: Date; reason?: string },
+  args: { runId: string; leaseToken: string; delayMs?: number; until?: Date; reason?: string; waitEvent?: string },
 ): void {
   const run = fencedRun(state, args);
+  if (run.cancelRequestedAt !== null) return endCancelled(state, run);
   const at = now(state).getTime();
   endDelivery(run, "PAUSED");
   run.visibleAt = new Date(args.until?.getTime() ?? at + Math.max(0, args.delayMs ?? 0));
   run.pauseReason = args.reason ?? null;
+  run.waitEvent = args.waitEvent ?? null;
+  // The event came before the pause (while the run was RUNNING): wake now, so it is never missed.
+  if (run.waitEvent !== null && state.events.has(eventKey(run.runId, run.waitEvent)) && run.visibleAt.getTime() > at) {
+    run.visibleAt = new Date(at);
+  }
   publishRunChanged(state, run);
   if (run.visibleAt.getTime() <= at) publish(state, { type: "enqueued", workflow: run.workflow });
 }
 
 /** See `WorkflowStore.releaseRun`. */
 export function releaseRun(state: MemoryState, args: { runId: string; leaseToken: string }): void {
-  requeue(state, fencedRun(state, args), now(state));
+  const run = fencedRun(state, args);
+  if (run.cancelRequestedAt !== null) return endCancelled(state, run);
+  requeue(state, run, now(state));
 }
 
 /** Puts a run back to QUEUED at `visibleAt` and tells subscribers. */
@@ -163,6 +184,7 @@ export function requeue(state: MemoryState, run: RunEntry, visibleAt: Date): voi
   endDelivery(run, "QUEUED");
   run.visibleAt = visibleAt;
   run.pauseReason = null;
+  run.waitEvent = null;
   publishRunChanged(state, run);
   if (visibleAt.getTime() <= now(state).getTime()) publish(state, { type: "enqueued", workflow: run.workflow });
 }

@@ -1,10 +1,8 @@
 import { InvalidRunStateError } from "../errors/invalid-run-state-error";
 import { RunNotFoundError } from "../errors/run-not-found-error";
-import type { RunCounts, RunPage, RunRecord, RunStatus, WorkerRecord } from "../storage/types";
+import { runStatuses, type RunCounts, type RunPage, type RunRecord, type RunStatus, type WorkerRecord } from "../storage/types";
 import { requeue } from "./memory-deliveries";
 import { compareIds, now, publish, toRunRecord, type MemoryState, type RunEntry } from "./memory-state";
-
-const allStatuses: RunStatus[] = ["QUEUED", "RUNNING", "SUCCESS", "ERROR", "PAUSED"];
 
 /** Newest first: by creation time, then id, both descending. */
 function newestFirst(left: { createdAt: Date; runId: string }, right: { createdAt: Date; runId: string }): number {
@@ -79,6 +77,9 @@ export function retryFailedRun(state: MemoryState, args: { runId: string }): Run
   run.runFailures = 0;
   run.stepFailures = {};
   run.finishedAt = null;
+  // A cancel requested while the failed delivery ran is history now; it must not cancel the new one.
+  run.cancelRequestedAt = null;
+  run.cancelReason = null;
   requeue(state, run, now(state));
   return toRunRecord(run);
 }
@@ -86,7 +87,7 @@ export function retryFailedRun(state: MemoryState, args: { runId: string }): Run
 /** See `WorkflowStore.countRuns`. */
 export function countRuns(state: MemoryState, args: { workflow?: string }): RunCounts {
   const at = now(state).getTime();
-  const byStatus = Object.fromEntries(allStatuses.map((status) => [status, 0])) as Record<RunStatus, number>;
+  const byStatus = Object.fromEntries(runStatuses.map((status) => [status, 0])) as Record<RunStatus, number>;
   let visibleQueued = 0;
   let oldest: number | null = null;
   for (const run of state.runs.values()) {

@@ -1,5 +1,6 @@
 import { LeaseLostError } from "../errors/lease-lost-error";
 import type {
+  EventRecord,
   JsonValue,
   MessageRecord,
   RunRecord,
@@ -18,10 +19,12 @@ export interface MessageEntry extends MessageRecord {
   archived: boolean;
 }
 
-/** A run as the memory store keeps it: the public record plus the lease holder and steps. */
+/** A run as the memory store keeps it: the public record plus the lease holder, steps and awaited event. */
 export interface RunEntry extends RunRecord {
   leaseToken: string | null;
   steps: Map<string, StepRecord>;
+  /** The event a PAUSED run waits for (`pauseRun`'s `waitEvent`); `null` otherwise. */
+  waitEvent: string | null;
 }
 
 /** The whole memory store state. JavaScript runs one callback at a time, so every method is atomic. */
@@ -34,6 +37,8 @@ export interface MemoryState {
   workers: Map<string, WorkerRecord>;
   /** `${workflow}\u0000${key}` → message id. */
   idempotency: Map<string, string>;
+  /** `${runId}\u0000${name}` → the first event sent. */
+  events: Map<string, EventRecord>;
   listeners: Set<(event: StoreEvent) => void>;
   nextId: bigint;
 }
@@ -83,6 +88,8 @@ export function toRunRecord(run: RunEntry): RunRecord {
     visibleAt: run.visibleAt && new Date(run.visibleAt),
     leaseExpiresAt: run.leaseExpiresAt && new Date(run.leaseExpiresAt),
     pauseReason: run.pauseReason,
+    cancelRequestedAt: run.cancelRequestedAt && new Date(run.cancelRequestedAt),
+    cancelReason: run.cancelReason,
   };
 }
 
@@ -142,6 +149,11 @@ export function endDelivery(run: RunEntry, status: RunStatus): void {
   run.status = status;
   run.leaseToken = null;
   run.leaseExpiresAt = null;
+}
+
+/** The key of a run's event in `MemoryState.events`. */
+export function eventKey(runId: string, name: string): string {
+  return `${runId}\u0000${name}`;
 }
 
 /** Archives the run's message (final runs only). */

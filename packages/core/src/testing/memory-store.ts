@@ -12,6 +12,9 @@ import {
   retryRun,
   saveStep,
 } from "./memory-deliveries";
+import { acknowledgeCancel, cancelRun } from "./memory-cancel";
+import { getEvent, sendEvent } from "./memory-events";
+import { pauseWorkflow, resumeWorkflow } from "./memory-workflows";
 import { countRuns, listRuns, listWorkers, resumeRun, retryFailedRun } from "./memory-queries";
 import { copy, nextId, now, publish, toMessageRecord, toRunWithSteps, type MemoryState } from "./memory-state";
 
@@ -48,6 +51,7 @@ function createState(clock: Clock, createLeaseToken: () => string): MemoryState 
     runs: new Map(),
     workers: new Map(),
     idempotency: new Map(),
+    events: new Map(),
     listeners: new Set(),
     nextId: 0n,
   };
@@ -78,7 +82,7 @@ export function createMemoryStore<TClock extends Clock = Clock>(options: MemoryS
       const name = workflowNameFrom(args);
       let workflow = state.workflows.get(name);
       if (workflow === undefined) {
-        workflow = { name, createdAt: now(state) };
+        workflow = { name, createdAt: now(state), pausedAt: null };
         state.workflows.set(name, workflow);
       }
       return copy(workflow);
@@ -91,6 +95,9 @@ export function createMemoryStore<TClock extends Clock = Clock>(options: MemoryS
     async listWorkflows() {
       return [...state.workflows.values()].sort((left, right) => (left.name < right.name ? -1 : 1)).map(copy);
     },
+
+    pauseWorkflow: async (args) => pauseWorkflow(state, args),
+    resumeWorkflow: async (args) => resumeWorkflow(state, args),
 
     async enqueue(args) {
       if (!state.workflows.has(args.workflow)) throw new UnknownWorkflowError(args.workflow);
@@ -130,8 +137,11 @@ export function createMemoryStore<TClock extends Clock = Clock>(options: MemoryS
         visibleAt: new Date(visibleAt),
         leaseExpiresAt: null,
         pauseReason: null,
+        cancelRequestedAt: null,
+        cancelReason: null,
         leaseToken: null,
         steps: new Map(),
+        waitEvent: null,
       });
       if (key !== undefined) state.idempotency.set(key, messageId);
       if (visibleAt.getTime() <= createdAt.getTime()) publish(state, { type: "enqueued", workflow: args.workflow });
@@ -158,6 +168,10 @@ export function createMemoryStore<TClock extends Clock = Clock>(options: MemoryS
     retryRun: async (args) => retryRun(state, args),
     pauseRun: async (args) => pauseRun(state, args),
     releaseRun: async (args) => releaseRun(state, args),
+    acknowledgeCancel: async (args) => acknowledgeCancel(state, args),
+    cancelRun: async (args) => cancelRun(state, args),
+    sendEvent: async (args) => sendEvent(state, args),
+    getEvent: async (args) => getEvent(state, args),
 
     async getRun({ runId }) {
       const run = state.runs.get(runId);

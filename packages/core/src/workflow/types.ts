@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { JsonValue } from "../storage/types";
 
 /** Retry policy (SPEC §6). Delays are full-jitter exponential: random in [0, min(maxDelayMs, initialDelayMs × factor^(n-1))]. */
 export interface RetryPolicy {
@@ -42,6 +43,26 @@ export interface WorkflowContext {
    * @throws ConcurrentStepError when another step of this run is still running
    */
   step<T>(id: string, fn: () => T | Promise<T>, options?: StepOptions): Promise<T>;
+  /**
+   * A durable timer: the run becomes PAUSED until the time has passed (store clock), frees its worker slot,
+   * and continues after it without re-running earlier steps. The deadline is stored under `id` the first time,
+   * like a step output, so a crash or restart never lengthens or repeats the sleep.
+   * @throws ConfigurationError for a negative or non-finite duration or an invalid `until`
+   */
+  sleep(id: string, duration: number | { until: Date }): Promise<void>;
+  /**
+   * Waits for the event `name` sent to this run (`run().status(ref).store(s).sendEvent(name, payload)`): the run
+   * PAUSES until it arrives and returns its JSON payload, memoized under `id`. An event sent before the wait is
+   * delivered at once.
+   * @throws EventTimeoutError when `timeoutMs` passed first (catch it to handle the timeout)
+   */
+  waitForEvent<T = JsonValue>(id: string, name: string, options?: WaitForEventOptions): Promise<T>;
+}
+
+/** Options of `ctx.waitForEvent`. */
+export interface WaitForEventOptions {
+  /** Give up after this many milliseconds (from the first time the wait is reached). @default no timeout */
+  timeoutMs?: number;
 }
 
 /** A workflow handler. */
