@@ -16,7 +16,7 @@ export interface RunInfo<TOutput = unknown> {
   runId: string;
   messageId: string;
   workflow: string;
-  /** QUEUED, RUNNING, PAUSED, or final SUCCESS / ERROR. Keep a default branch: more statuses may come. */
+  /** QUEUED, RUNNING, PAUSED, or final SUCCESS / ERROR / CANCELLED. Keep a default branch: more statuses may come. */
   status: RunStatus;
   /** The params as stored. */
   input: JsonValue;
@@ -29,12 +29,19 @@ export interface RunInfo<TOutput = unknown> {
   createdAt: string;
   /** First claim. */
   startedAt?: string;
-  /** When the run became SUCCESS or ERROR. */
+  /** When the run became final: SUCCESS, ERROR or CANCELLED. */
   finishedAt?: string;
   /** When a QUEUED or PAUSED run becomes claimable. */
   visibleAt?: string;
-  /** The reason given to `Step.pause`, while PAUSED. */
+  /** The reason given to `Step.pause` (or set by `ctx.sleep` / `ctx.waitForEvent`), while PAUSED. */
   pauseReason?: string;
+  /**
+   * When `cancel()` was called, as an ISO 8601 string (store clock). On a RUNNING run it means the cancel is
+   * pending: the run ends CANCELLED at its next step boundary.
+   */
+  cancelRequestedAt?: string;
+  /** The reason given to `cancel({ reason })`, if any. */
+  cancelReason?: string;
   /** Completed steps in completion order. */
   steps: RunStepInfo[];
 }
@@ -58,5 +65,8 @@ export function toRunInfo<TOutput>(record: RunRecord, steps: readonly StepRecord
   if (record.finishedAt !== null) info.finishedAt = record.finishedAt.toISOString();
   if (record.visibleAt !== null) info.visibleAt = record.visibleAt.toISOString();
   if (record.pauseReason !== null) info.pauseReason = record.pauseReason;
+  // Older records (or stores) may lack the cancel fields altogether; treat that as "never cancelled".
+  if (record.cancelRequestedAt instanceof Date) info.cancelRequestedAt = record.cancelRequestedAt.toISOString();
+  if (typeof record.cancelReason === "string") info.cancelReason = record.cancelReason;
   return info;
 }

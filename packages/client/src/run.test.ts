@@ -108,7 +108,7 @@ describe("run().status(ref).store(store).get()", () => {
     const handle = run()
       .status(ref as string)
       .store(store);
-    for (const call of [() => handle.get(), () => handle.result(), () => handle.resume()]) {
+    for (const call of [() => handle.get(), () => handle.result(), () => handle.resume(), () => handle.sendEvent("approved", {}), () => handle.cancel()]) {
       const error = await call().catch((caught: unknown) => caught);
       expect(ConfigurationError.isInstance(error)).toBe(true);
       expect((error as ConfigurationError).option).toBe("ref");
@@ -119,7 +119,13 @@ describe("run().status(ref).store(store).get()", () => {
   it("rejects an unknown run with RunNotFoundError", async () => {
     const { store } = await triggered();
     const handle = run().status("999999").store(store);
-    for (const call of [() => handle.get(), () => handle.result({ timeoutMs: 1_000 }), () => handle.resume()]) {
+    for (const call of [
+      () => handle.get(),
+      () => handle.result({ timeoutMs: 1_000 }),
+      () => handle.resume(),
+      () => handle.sendEvent("approved", {}),
+      () => handle.cancel(),
+    ]) {
       const error = await call().catch((caught: unknown) => caught);
       expect(RunNotFoundError.isInstance(error)).toBe(true);
       expect((error as RunNotFoundError).runId).toBe("999999");

@@ -1,7 +1,8 @@
-import { assertCompatibleStore, RunNotFoundError } from "@pgqrs/core";
+import { assertCompatibleStore, ConfigurationError, RunNotFoundError } from "@pgqrs/core";
 import type { WorkflowStore } from "@pgqrs/core/storage";
 import { toRunInfo, type RunInfo } from "./run-info";
 import { resolveRunId, type RunRef } from "./run-ref";
+import { sendRunEvent, type SentEvent } from "./sent-event";
 import { waitForResult, type ResultOptions } from "./wait-for-result";
 
 /** `run()`: the entry point for reading and steering runs. */
@@ -35,6 +36,7 @@ export interface RunHandle<TOutput = unknown> {
    * @throws IncompatibleStoreError when the store implements another storage contract version
    * @throws RunNotFoundError when the store has no such run
    * @throws RunFailedError when the run ended ERROR; `error` holds the stored error
+   * @throws RunCancelledError when the run ended CANCELLED; `reason` holds the cancel's reason
    * @throws WaitTimeoutError after `timeoutMs` (the run goes on)
    * @throws the signal's reason when `signal` aborts
    * @throws the store's own error (e.g. `ConnectionError`) when a read fails; nothing is retried here
@@ -48,10 +50,44 @@ export interface RunHandle<TOutput = unknown> {
    * @throws InvalidRunStateError when the run is not PAUSED
    */
   resume(): Promise<RunInfo<TOutput>>;
+  /**
+   * Sends the event `name` to the run, for its `ctx.waitForEvent(id, name)`. A run PAUSED waiting for it is
+   * woken at once; an event sent before the run waits is kept and delivered when it does.
+   *
+   * The first payload sent under a name wins and is what the run receives: a second send of the same name
+   * changes nothing and answers `created: false` with the earlier `payload` and `sentAt`. The name and the
+   * payload are checked before anything is written.
+   * @throws ConfigurationError for a bad ref
+   * @throws InvalidNameError when `name` is not 1–128 characters of `[A-Za-z0-9_.-]` starting with a letter or digit
+   * @throws NotJsonError (naming the path) or PayloadTooLargeError when the payload is not storable JSON
+   * @throws IncompatibleStoreError when the store implements another storage contract version
+   * @throws RunNotFoundError when the store has no such run
+   * @throws InvalidRunStateError when the run is final (SUCCESS, ERROR or CANCELLED): nothing could receive it
+   */
+  sendEvent(name: string, payload: unknown): Promise<SentEvent>;
+  /**
+   * Cancels the run and returns it as it is after the call. A QUEUED or PAUSED run is CANCELLED at once. A
+   * RUNNING run stays RUNNING with `cancelRequestedAt` set until its worker hears of it (at its next step write
+   * or heartbeat): `ctx.signal` aborts with `RunCancelledError` and the run ends CANCELLED at its next step
+   * boundary; a handler that returns first still ends SUCCESS or ERROR. Cancelling a CANCELLED run returns it
+   * unchanged. Wait for the end with `result()`, which throws `RunCancelledError` for a CANCELLED run.
+   * @throws ConfigurationError for a bad ref, or a `reason` that is not a string
+   * @throws IncompatibleStoreError when the store implements another storage contract version
+   * @throws RunNotFoundError when the store has no such run
+   * @throws InvalidRunStateError when the run already ended SUCCESS or ERROR
+   */
+  cancel(options?: CancelOptions): Promise<RunInfo<TOutput>>;
+}
+
+/** Options of `run().status(ref).store(store).cancel(options)`. */
+export interface CancelOptions {
+  /** Why the run is cancelled; kept on the run (`RunInfo.cancelReason`) and in `RunCancelledError.reason`. */
+  reason?: string;
 }
 
 /**
- * Starts a run query: `run().status(message).store(store).get()`, `.result()` or `.resume()`.
+ * Starts a run query: `run().status(message).store(store).get()`, `.result()`, `.resume()`, `.sendEvent()` or
+ * `.cancel()`.
  * Nothing is checked until one of those is called; they reject with the errors they list.
  */
 export function run(): RunBuilder {
@@ -85,6 +121,21 @@ function createRunHandle<TOutput>(ref: unknown, store: WorkflowStore): RunHandle
       // resumeRun returns the run without its steps; a worker may already be on it, but steps only grow.
       const withSteps = await store.getRun({ runId });
       return toRunInfo<TOutput>(resumed, withSteps?.steps ?? []);
+    },
+    async sendEvent(name, payload) {
+      const runId = prepare();
+      return sendRunEvent({ store, runId, name, payload });
+    },
+    async cancel(options = {}) {
+      const runId = prepare();
+      const { reason } = options;
+      if (reason !== undefined && typeof reason !== "string") {
+        throw new ConfigurationError({ option: "reason", message: `cancel() option reason must be a string; got a ${typeof reason}` });
+      }
+      const cancelled = await store.cancelRun(reason === undefined ? { runId } : { runId, reason });
+      // cancelRun returns the run without its steps; they never change once it is final, and only grow before.
+      const withSteps = await store.getRun({ runId });
+      return toRunInfo<TOutput>(cancelled, withSteps?.steps ?? []);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError, RunFailedError, RunNotFoundError, WaitTimeoutError } from "@pgqrs/core";
+import { ConfigurationError, RunCancelledError, RunFailedError, RunNotFoundError, WaitTimeoutError } from "@pgqrs/core";
 import type { RunWithSteps, StoredError, Subscription, WorkflowStore } from "@pgqrs/core/storage";
 import { createWakeup } from "./wakeup";
 
@@ -30,10 +30,12 @@ interface WaitState {
 }
 
 /**
- * Waits until the run is final: its output on SUCCESS, `RunFailedError` otherwise.
+ * Waits until the run is final: its output on SUCCESS, `RunCancelledError` on CANCELLED, `RunFailedError`
+ * otherwise.
  * @throws ConfigurationError when `timeoutMs` is not a finite number >= 0
  * @throws RunNotFoundError when the store has no such run
  * @throws RunFailedError when the run ended ERROR (carrying the stored error)
+ * @throws RunCancelledError when the run ended CANCELLED (carrying the cancel's reason)
  * @throws WaitTimeoutError after `timeoutMs`
  * @throws the signal's reason when `signal` aborts
  */
@@ -113,6 +115,7 @@ async function watch<TOutput>(args: {
     if (run === null) throw new RunNotFoundError(runId);
     state.lastStatus = run.status;
     if (run.status === "SUCCESS") return run.output as TOutput;
+    if (run.status === "CANCELLED") throw new RunCancelledError({ runId, reason: run.cancelReason });
     if (!waitingStatuses.has(run.status)) throw new RunFailedError({ runId, error: storedErrorOf(run) });
     await wake.wait(delayMs);
     if (state.finished) throw settled;

@@ -46,7 +46,7 @@ describe("the heartbeat", () => {
     expect(args.workerId).toBe(worker.id);
     expect(args.leaseMs).toBe(300);
     expect(args.leases.map((lease) => lease.runId)).toEqual([runId]);
-    expect(call?.result).toEqual({ extended: [runId] });
+    expect(call?.result).toEqual({ extended: [runId], cancelRequested: [] });
     await vi.waitFor(async () => {
       expect((await memory.getRun({ runId }))?.leaseExpiresAt?.getTime()).toBe(memory.clock.now() + 300);
     }, patience);
@@ -106,6 +106,7 @@ describe("the heartbeat", () => {
       intervalMs: 10,
       leases: () => [],
       onLost: (lease) => lost.push(lease.runId),
+      onCancelRequested: (lease) => lost.push(`cancel ${lease.runId}`),
       onStoreResult: (ok) => results.push(ok),
       logger: { ...quietLogger, warn: (_object, message) => warnings.push(message ?? "") },
     });

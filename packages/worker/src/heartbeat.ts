@@ -12,6 +12,8 @@ export interface HeartbeatOptions {
   leases(): Lease[];
   /** A lease the store did not extend: another worker owns the run, or it ended. */
   onLost(lease: Lease): void;
+  /** An extended lease whose run an operator asked to cancel (`cancelRun` while RUNNING). Reported at every beat until the run ends. */
+  onCancelRequested(lease: Lease): void;
   /** Whether the store answered, for the health check. */
   onStoreResult(ok: boolean): void;
   logger: Logger;
@@ -29,7 +31,8 @@ export interface Heartbeat {
 
 /**
  * Extends every held lease in one `extendLeases` call per interval (also when none is held, so the store
- * keeps seeing the worker alive). A lease missing from the answer is reported through `onLost`; a store
+ * keeps seeing the worker alive). A lease missing from the answer is reported through `onLost`, a run the
+ * store marks as cancel-requested through `onCancelRequested`; a store
  * error is logged and the next beat tries again — the lease may still hold, and if it lapsed the engine's
  * next write is refused anyway. Beats never overlap: the next is scheduled when one ends.
  */
@@ -41,10 +44,14 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
   const beatOnce = async (): Promise<void> => {
     const leases = options.leases();
     try {
-      const { extended } = await options.store.extendLeases({ workerId: options.workerId, leaseMs: options.leaseMs, leases });
+      const { extended, cancelRequested } = await options.store.extendLeases({ workerId: options.workerId, leaseMs: options.leaseMs, leases });
       options.onStoreResult(true);
       const kept = new Set(extended);
-      for (const lease of leases) if (!kept.has(lease.runId)) options.onLost(lease);
+      const cancelled = new Set(cancelRequested);
+      for (const lease of leases) {
+        if (!kept.has(lease.runId)) options.onLost(lease);
+        else if (cancelled.has(lease.runId)) options.onCancelRequested(lease);
+      }
     } catch (error) {
       options.onStoreResult(false);
       options.logger.warn({ err: error, leases: leases.length }, "pgqrs worker: extending leases failed; retrying at the next heartbeat");

@@ -26,13 +26,14 @@ describe("createWorkerMetrics", () => {
   it("counts every outcome under its own counter", () => {
     const metrics = createWorkerMetrics("jobs");
     metrics.recordClaimed(6);
-    for (const status of ["SUCCESS", "SUCCESS", "ERROR", "QUEUED", "PAUSED", "LEASE_LOST", "RELEASED"] as const) metrics.recordOutcome(status);
+    for (const status of ["SUCCESS", "SUCCESS", "ERROR", "QUEUED", "PAUSED", "CANCELLED", "LEASE_LOST", "RELEASED"] as const) metrics.recordOutcome(status);
     expect(metrics.snapshot()).toEqual({
       pgqrs_runs_claimed_total: 6,
       pgqrs_runs_succeeded_total: 2,
       pgqrs_runs_failed_total: 1,
       pgqrs_runs_retried_total: 1,
       pgqrs_runs_paused_total: 1,
+      pgqrs_runs_cancelled_total: 1,
       pgqrs_runs_released_total: 1,
       pgqrs_lease_losses_total: 1,
     });

@@ -27,6 +27,7 @@ type CounterName =
   | "pgqrs_runs_failed_total"
   | "pgqrs_runs_retried_total"
   | "pgqrs_runs_paused_total"
+  | "pgqrs_runs_cancelled_total"
   | "pgqrs_runs_released_total"
   | "pgqrs_lease_losses_total";
 
@@ -36,6 +37,7 @@ const counterHelp: Record<CounterName, string> = {
   pgqrs_runs_failed_total: "Runs this worker ended ERROR (permanent failure or retries exhausted).",
   pgqrs_runs_retried_total: "Attempts that failed and put the run back to QUEUED for a retry.",
   pgqrs_runs_paused_total: "Attempts that ended with the run PAUSED.",
+  pgqrs_runs_cancelled_total: "Runs this worker ended CANCELLED after a cancel request.",
   pgqrs_runs_released_total: "Runs handed back unfinished during a graceful shutdown.",
   pgqrs_lease_losses_total: "Attempts stopped because another worker took over the run's lease.",
 };
@@ -45,6 +47,7 @@ const outcomeCounter: Record<RunOutcome["status"], CounterName> = {
   ERROR: "pgqrs_runs_failed_total",
   QUEUED: "pgqrs_runs_retried_total",
   PAUSED: "pgqrs_runs_paused_total",
+  CANCELLED: "pgqrs_runs_cancelled_total",
   RELEASED: "pgqrs_runs_released_total",
   LEASE_LOST: "pgqrs_lease_losses_total",
 };

@@ -24,6 +24,8 @@ export interface RunSlots {
   start(run: ClaimedRun): void;
   /** The leases held, for the heartbeat. */
   leases(): Lease[];
+  /** True while an attempt runs under `lease` and its signal has not been aborted. */
+  isRunning(lease: Lease): boolean;
   /** Aborts one attempt's signal, when `lease` is still the one it runs under. */
   abort(lease: Lease, reason: Error): void;
   /** Aborts every attempt's signal. */
@@ -76,6 +78,10 @@ export function createRunSlots(options: RunSlotsOptions): RunSlots {
     },
     leases() {
       return [...slots.values()].map((slot) => ({ ...slot.lease }));
+    },
+    isRunning(lease) {
+      const slot = slots.get(lease.runId);
+      return slot !== undefined && slot.lease.leaseToken === lease.leaseToken && !slot.controller.signal.aborted;
     },
     abort(lease, reason) {
       const slot = slots.get(lease.runId);

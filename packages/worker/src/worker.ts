@@ -1,5 +1,6 @@
 import { UnknownWorkflowError, WorkerStoppingError, LeaseLostError, type Logger, type WorkflowStore } from "@pgqrs/core";
 import { createBackoff } from "./backoff";
+import { createCancelRequests } from "./cancel-requests";
 import { runClaimLoop, type ClaimLoopContext, type ClaimLoopMode } from "./claim-loop";
 import { createEnqueueEvents } from "./enqueue-events";
 import { createHeartbeat } from "./heartbeat";
@@ -141,6 +142,7 @@ export async function createWorker(config: WorkerConfig, store: WorkflowStore): 
     intervalMs: Math.max(1, Math.floor(config.leaseMs / 3)),
     leases: () => slots.leases(),
     onLost: (lease) => slots.abort(lease, new LeaseLostError({ runId: lease.runId })),
+    onCancelRequested: createCancelRequests({ store, slots, logger }),
     onStoreResult,
     logger,
   });

@@ -16,6 +16,8 @@ export interface StoreFactory {
 
 export interface OpenedStore {
   store: WorkflowStore;
+  /** The database URL, when another process can open the same store (PostgreSQL only). */
+  url?: string;
   /** Releases the store and anything the factory created for it. */
   close(): Promise<void>;
 }

@@ -36,6 +36,7 @@ export async function openPostgresStore(): Promise<OpenedStore> {
   const store = await connect(database.url, { migrate: false, logger: quietStoreLogger });
   return {
     store,
+    url: database.url,
     close: async () => {
       await store.close();
       await database.drop();

@@ -5,13 +5,21 @@
 import type { WorkflowStore } from "@pgqrs/core/storage";
 import { afterAll, afterEach, beforeAll, describe } from "vitest";
 import { describeBadInputs } from "./bad-inputs";
+import { describeCancellation } from "./cancellation";
+import { describeEvents } from "./events";
 import type { OpenedStore, StoreFactory } from "./harness";
+import { describeSleep } from "./sleep";
 import { describeTransitions } from "./transitions";
+import { describeWorkflowPause } from "./workflow-pause";
 import { createWorkerPool, type WorkerPool } from "./workers";
 
 /** What the suite's parts share: the file's store and the test's workers. */
 export interface EndToEndContext {
+  /** The store kind: `memory`, `pglite` or `postgres`. */
+  kind: string;
   store(): WorkflowStore;
+  /** The database URL another process can open, or `undefined` for an in-process store. */
+  url(): string | undefined;
   workers: WorkerPool;
 }
 
@@ -28,6 +36,8 @@ export function describeEndToEnd(factory: StoreFactory): void {
     });
 
     const context: EndToEndContext = {
+      kind: factory.name,
+      url: () => opened?.url,
       store: () => {
         if (!opened) throw new Error(`the ${factory.name} store is not open`);
         return opened.store;
@@ -36,5 +46,9 @@ export function describeEndToEnd(factory: StoreFactory): void {
     };
     describeTransitions(context);
     describeBadInputs(context);
+    describeSleep(context);
+    describeEvents(context);
+    describeCancellation(context);
+    describeWorkflowPause(context);
   });
 }

@@ -5,11 +5,16 @@ import { consumer, type Worker } from "@pgqrs/worker";
 import { silentLogger } from "./harness";
 
 export interface WorkerPool {
-  /** Creates a polling worker for `definition` (port 0, no signal handling, a fast fallback poll). */
+  /**
+   * Creates a polling worker for `definition` (port 0, no signal handling, a fast fallback poll: 50 ms unless
+   * `pollIntervalMs` says otherwise; the lease as the worker's default unless `leaseMs` says otherwise).
+   */
   start<TParams, TInput, TOutput>(args: {
     store: WorkflowStore;
     definition: WorkflowDefinition<TParams, TInput, TOutput>;
     handler: WorkflowHandler<TInput, TOutput>;
+    pollIntervalMs?: number;
+    leaseMs?: number;
   }): Promise<Worker>;
   /** Stops every started worker; call it in `afterEach`. */
   stopAll(): Promise<void>;
@@ -18,10 +23,12 @@ export interface WorkerPool {
 export function createWorkerPool(): WorkerPool {
   const running: { worker: Worker; polling: Promise<void> }[] = [];
   return {
-    async start({ store, definition, handler }) {
-      const worker = await consumer("e2e-worker", 0, definition)
+    async start({ store, definition, handler, pollIntervalMs = 50, leaseMs }) {
+      const builder = consumer("e2e-worker", 0, definition);
+      if (leaseMs !== undefined) builder.leaseMs(leaseMs);
+      const worker = await builder
         .handler(handler)
-        .pollIntervalMs(50)
+        .pollIntervalMs(pollIntervalMs)
         .handleSignals(false)
         .logger(silentLogger)
         .create(store);

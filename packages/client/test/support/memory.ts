@@ -67,4 +67,4 @@ export function trackSubscriptions(store: MemoryStore<FakeClock>): {
 }
 
 /** Every status with a zero count, for comparisons. */
-export const noRuns: Record<RunStatus, number> = { QUEUED: 0, RUNNING: 0, SUCCESS: 0, ERROR: 0, PAUSED: 0 };
+export const noRuns: Record<RunStatus, number> = { QUEUED: 0, RUNNING: 0, SUCCESS: 0, ERROR: 0, PAUSED: 0, CANCELLED: 0 };
