@@ -46,12 +46,13 @@ export function describeLeases(context: SuiteContext): void {
       if (kept === undefined || lost === undefined) throw new Error("expected two claims");
       await context.store.completeRun({ runId: lost.runId, leaseToken: lost.leaseToken, output: null });
       await context.advanceTime(20_000);
-      const { extended } = await context.store.extendLeases({
+      const { extended, cancelRequested } = await context.store.extendLeases({
         workerId,
         leaseMs: 60_000,
         leases: [kept, lost].map(({ runId, leaseToken }) => ({ runId, leaseToken })),
       });
       expect(extended).toEqual([kept.runId]);
+      expect(cancelRequested).toEqual([]);
       const run = await context.getRun(kept.runId);
       expectOffset(run.leaseExpiresAt, run.createdAt, 80_000);
     });
@@ -83,13 +84,13 @@ export function describeLeases(context: SuiteContext): void {
     it("leases and fencing: extendLeases with unknown runs or no leases extends nothing", async () => {
       const workflow = await context.newWorkflow();
       const workerId = await context.newWorker(workflow);
-      expect(await context.store.extendLeases({ workerId, leaseMs, leases: [] })).toEqual({ extended: [] });
-      const { extended } = await context.store.extendLeases({
+      expect(await context.store.extendLeases({ workerId, leaseMs, leases: [] })).toEqual({ extended: [], cancelRequested: [] });
+      const result = await context.store.extendLeases({
         workerId,
         leaseMs,
         leases: [{ runId: "987654321987654321", leaseToken: "nope" }],
       });
-      expect(extended).toEqual([]);
+      expect(result).toEqual({ extended: [], cancelRequested: [] });
     });
 
     it("leases and fencing: saveStep with a stale token throws LeaseLostError and stores nothing", async () => {

@@ -110,6 +110,7 @@ export function describeListing(context: SuiteContext): void {
       expect(await listAll(context, { workflow, status: "RUNNING", limit: 2 })).toEqual([claimed[3]?.runId]);
       expect(await listAll(context, { workflow, status: "QUEUED", limit: 2 })).toHaveLength(2);
       expect(await listAll(context, { workflow, status: "PAUSED", limit: 2 })).toEqual([]);
+      expect(await listAll(context, { workflow, status: "CANCELLED", limit: 2 })).toEqual([]);
     });
 
     it("listing: without a workflow filter every workflow's runs are listed, once each", async () => {

@@ -1,20 +1,7 @@
 import type { StoreEvent, Subscription } from "@pgqrs/core/storage";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { sampleError, type SuiteContext } from "../harness";
-
-const notifySkip = "the store does not declare capabilities.notify";
-
-/** Waits (by polling the recorded events, not by sleeping a fixed time) until `predicate` holds. */
-async function waitForEvent(events: StoreEvent[], predicate: (event: StoreEvent) => boolean): Promise<StoreEvent> {
-  return vi.waitFor(
-    () => {
-      const found = events.find(predicate);
-      expect(found, `expected an event; saw ${JSON.stringify(events)}`).toBeDefined();
-      return found as StoreEvent;
-    },
-    { timeout: 5_000, interval: 5 },
-  );
-}
+import { notifySkip, waitForStoreEvent } from "../store-events";
 
 /** `subscribe`: events after the change is visible, and `close` stops them. */
 export function describeNotify(context: SuiteContext): void {
@@ -52,7 +39,7 @@ export function describeNotify(context: SuiteContext): void {
       const workflow = await context.newWorkflow();
       const { events } = await record();
       await context.enqueue(workflow);
-      await waitForEvent(events, (event) => event.type === "enqueued" && event.workflow === workflow);
+      await waitForStoreEvent(events, (event) => event.type === "enqueued" && event.workflow === workflow);
     });
 
     it("notify: completeRun publishes run-changed SUCCESS, readable when it arrives", async ({ skip }) => {
@@ -60,7 +47,7 @@ export function describeNotify(context: SuiteContext): void {
       const { claim } = await context.startRun();
       const { events, reads } = await record();
       await context.store.completeRun({ runId: claim.runId, leaseToken: claim.leaseToken, output: 1 });
-      await waitForEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "SUCCESS");
+      await waitForStoreEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "SUCCESS");
       for (const read of await Promise.all(reads)) {
         if (read.event.type === "run-changed" && read.event.runId === claim.runId) expect(read.status).toBe("SUCCESS");
       }
@@ -71,7 +58,7 @@ export function describeNotify(context: SuiteContext): void {
       const { claim } = await context.startRun();
       const { events } = await record();
       await context.store.failRun({ runId: claim.runId, leaseToken: claim.leaseToken, error: sampleError() });
-      await waitForEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "ERROR");
+      await waitForStoreEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "ERROR");
     });
 
     it("notify: pauseRun publishes run-changed PAUSED and retryRun run-changed QUEUED", async ({ skip }) => {
@@ -79,10 +66,10 @@ export function describeNotify(context: SuiteContext): void {
       const { workflow, claim } = await context.startRun();
       const { events } = await record();
       await context.store.pauseRun({ runId: claim.runId, leaseToken: claim.leaseToken, delayMs: 0 });
-      await waitForEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "PAUSED");
+      await waitForStoreEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "PAUSED");
       const again = await context.claimOne(workflow);
       await context.store.retryRun({ runId: again.runId, leaseToken: again.leaseToken, error: sampleError(), delayMs: 60_000 });
-      await waitForEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "QUEUED");
+      await waitForStoreEvent(events, (event) => event.type === "run-changed" && event.runId === claim.runId && event.status === "QUEUED");
     });
 
     it("notify: releaseRun publishes enqueued for the run's workflow", async ({ skip }) => {
@@ -90,7 +77,7 @@ export function describeNotify(context: SuiteContext): void {
       const { workflow, claim } = await context.startRun();
       const { events } = await record();
       await context.store.releaseRun({ runId: claim.runId, leaseToken: claim.leaseToken });
-      await waitForEvent(events, (event) => event.type === "enqueued" && event.workflow === workflow);
+      await waitForStoreEvent(events, (event) => event.type === "enqueued" && event.workflow === workflow);
     });
 
     it("notify: after close no more events are delivered", async ({ skip }) => {
@@ -102,7 +89,7 @@ export function describeNotify(context: SuiteContext): void {
       await subscription?.close();
       await context.enqueue(workflow);
       // The open subscription is the witness that the events were sent; the closed one must not have them.
-      await waitForEvent(still.events, (event) => event.type === "enqueued" && event.workflow === workflow);
+      await waitForStoreEvent(still.events, (event) => event.type === "enqueued" && event.workflow === workflow);
       expect(closed.events.filter((event) => event.type === "enqueued" && event.workflow === workflow)).toEqual([]);
     });
   });

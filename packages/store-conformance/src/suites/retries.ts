@@ -74,7 +74,7 @@ export function describeRetries(context: SuiteContext): void {
       const workflow = await context.newWorkflow();
       const empty = await context.store.countRuns({ workflow });
       expect(empty).toEqual({
-        byStatus: { QUEUED: 0, RUNNING: 0, SUCCESS: 0, ERROR: 0, PAUSED: 0 },
+        byStatus: { QUEUED: 0, RUNNING: 0, SUCCESS: 0, ERROR: 0, PAUSED: 0, CANCELLED: 0 },
         visibleQueued: 0,
         oldestQueuedAt: null,
       });
@@ -93,7 +93,7 @@ export function describeRetries(context: SuiteContext): void {
       await context.advanceTime(10_000);
       await context.enqueue(workflow);
       const counts = await context.store.countRuns({ workflow });
-      expect(counts.byStatus).toEqual({ QUEUED: 3, RUNNING: 1, SUCCESS: 1, ERROR: 1, PAUSED: 1 });
+      expect(counts.byStatus).toEqual({ QUEUED: 3, RUNNING: 1, SUCCESS: 1, ERROR: 1, PAUSED: 1, CANCELLED: 0 });
       expect(counts.visibleQueued).toBe(2);
       const oldestVisible = await context.getRun(batch[3]?.runId ?? "");
       expect(counts.oldestQueuedAt?.getTime()).toBe(oldestVisible.visibleAt?.getTime());

@@ -22,6 +22,8 @@ export function describeRuns(context: SuiteContext): void {
         finishedAt: null,
         leaseExpiresAt: null,
         pauseReason: null,
+        cancelRequestedAt: null,
+        cancelReason: null,
         steps: [],
       });
       expect(run.output).toBeUndefined();

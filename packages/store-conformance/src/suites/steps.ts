@@ -7,7 +7,7 @@ export function describeSteps(context: SuiteContext): void {
     it("step memo: saveStep stores the output, reports created, and getRun shows it", async () => {
       const { claim } = await context.startRun();
       const saved = await context.store.saveStep({ runId: claim.runId, leaseToken: claim.leaseToken, stepId: "fetch", output: { rows: 3 } });
-      expect(saved).toEqual({ output: { rows: 3 }, created: true });
+      expect(saved).toEqual({ output: { rows: 3 }, created: true, cancelRequested: false });
       const [step] = (await context.getRun(claim.runId)).steps;
       expect(step?.stepId).toBe("fetch");
       expect(step?.output).toEqual({ rows: 3 });
@@ -19,7 +19,7 @@ export function describeSteps(context: SuiteContext): void {
       const lease = { runId: claim.runId, leaseToken: claim.leaseToken };
       await context.store.saveStep({ ...lease, stepId: "pick", output: "first" });
       const second = await context.store.saveStep({ ...lease, stepId: "pick", output: "second" });
-      expect(second).toEqual({ output: "first", created: false });
+      expect(second).toEqual({ output: "first", created: false, cancelRequested: false });
       const steps = (await context.getRun(claim.runId)).steps;
       expect(steps).toHaveLength(1);
       expect(steps[0]?.output).toBe("first");
@@ -69,7 +69,7 @@ export function describeSteps(context: SuiteContext): void {
       const next = await context.claimOne(workflow);
       expect(next.steps.map((step) => [step.stepId, step.output])).toEqual([["a", 1]]);
       const again = await context.store.saveStep({ runId: next.runId, leaseToken: next.leaseToken, stepId: "a", output: 2 });
-      expect(again).toEqual({ output: 1, created: false });
+      expect(again).toEqual({ output: 1, created: false, cancelRequested: false });
     });
 
     it("step memo: a new holder saving a step the crashed holder stored gets the first output", async () => {
@@ -78,7 +78,7 @@ export function describeSteps(context: SuiteContext): void {
       await context.advanceTime(leaseMs + 1_000);
       const holder = await context.claimOne(workflow);
       const saved = await context.store.saveStep({ runId: holder.runId, leaseToken: holder.leaseToken, stepId: "charge", output: { id: "ch_2" } });
-      expect(saved).toEqual({ output: { id: "ch_1" }, created: false });
+      expect(saved).toEqual({ output: { id: "ch_1" }, created: false, cancelRequested: false });
     });
 
     it("step memo: steps belong to their run only", async () => {
@@ -89,7 +89,7 @@ export function describeSteps(context: SuiteContext): void {
       if (first === undefined || second === undefined) throw new Error("expected two claims");
       await context.store.saveStep({ runId: first.runId, leaseToken: first.leaseToken, stepId: "shared-id", output: "first" });
       const saved = await context.store.saveStep({ runId: second.runId, leaseToken: second.leaseToken, stepId: "shared-id", output: "second" });
-      expect(saved).toEqual({ output: "second", created: true });
+      expect(saved).toEqual({ output: "second", created: true, cancelRequested: false });
       expect((await context.getRun(first.runId)).steps.map((step) => step.output)).toEqual(["first"]);
       expect((await context.getRun(second.runId)).steps.map((step) => step.output)).toEqual(["second"]);
     });

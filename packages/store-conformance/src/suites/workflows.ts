@@ -12,6 +12,7 @@ export function describeWorkflows(context: SuiteContext): void {
       const record = await context.store.getWorkflow({ name });
       expect(record?.name).toBe(name);
       expect(record?.createdAt).toBeInstanceOf(Date);
+      expect(record?.pausedAt).toBeNull();
     });
 
     it("workflows: createWorkflow is idempotent and a second call changes nothing", async () => {
@@ -26,7 +27,7 @@ export function describeWorkflows(context: SuiteContext): void {
       unknownCounter += 1;
       const name = `bare_name_${unknownCounter}`;
       const record = await context.store.createWorkflow(name);
-      expect(record.name).toBe(name);
+      expect(record).toMatchObject({ name, pausedAt: null });
       expect((await context.store.getWorkflow({ name }))?.name).toBe(name);
     });
 
