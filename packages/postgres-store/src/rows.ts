@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import type { JsonValue, RunRecord, RunStatus, StepRecord, StoredError, WorkerRecord, WorkflowRecord } from "@pgqrs/core/storage";
+import type { EventRecord, JsonValue, RunRecord, RunStatus, StepRecord, StoredError, WorkerRecord, WorkflowRecord } from "@pgqrs/core/storage";
 import type { Row } from "./statement";
 
 /** SQL for `column` as epoch milliseconds (float8), NULL stays NULL. */
@@ -23,6 +23,7 @@ export function runColumns(alias: string): SQL {
       sql.raw(`${a}.attempt, ${a}.run_failures, ${a}.step_failures::text as step_failures, ${a}.pause_reason`),
       sql`${epochMs(`${a}.created_at`)} as created_at, ${epochMs(`${a}.started_at`)} as started_at`,
       sql`${epochMs(`${a}.finished_at`)} as finished_at, ${epochMs(`${a}.visible_at`)} as visible_at`,
+      sql`${epochMs(`${a}.cancel_requested_at`)} as cancel_requested_at, ${sql.raw(`${a}.cancel_reason`)}`,
     ],
     sql`, `,
   );
@@ -124,6 +125,8 @@ export function toRunRecord(row: Row): RunRecord {
     visibleAt: status === "RUNNING" ? null : visibleAt,
     leaseExpiresAt: status === "RUNNING" ? visibleAt : null,
     pauseReason: optionalTextOf(row, "pause_reason"),
+    cancelRequestedAt: optionalDateOf(row, "cancel_requested_at"),
+    cancelReason: optionalTextOf(row, "cancel_reason"),
   };
 }
 
@@ -144,9 +147,30 @@ export function toStepRecords(row: Row, key: string): StepRecord[] {
   }));
 }
 
-/** Decodes `name, created_at` (epoch ms). */
+/** The columns {@link toWorkflowRecord} reads, from `pgqrs.workflows` (or a CTE over it) named `alias`. */
+export function workflowColumns(alias: string): SQL {
+  return sql`${sql.raw(`${alias}.name`)}, ${epochMs(`${alias}.created_at`)} as created_at, ${epochMs(`${alias}.paused_at`)} as paused_at`;
+}
+
+/** Decodes {@link workflowColumns}. */
 export function toWorkflowRecord(row: Row): WorkflowRecord {
-  return { name: textOf(row, "name"), createdAt: dateOf(row, "created_at") };
+  return { name: textOf(row, "name"), createdAt: dateOf(row, "created_at"), pausedAt: optionalDateOf(row, "paused_at") };
+}
+
+/** The columns {@link toEventRecord} reads, from `pgqrs.events` (or a CTE over it) named `alias`. */
+export function eventColumns(alias: string): SQL {
+  const a = alias;
+  return sql`${sql.raw(`${a}.run_id::text as run_id, ${a}.name, ${a}.payload::text as payload`)}, ${epochMs(`${a}.sent_at`)} as sent_at`;
+}
+
+/** Decodes {@link eventColumns}. */
+export function toEventRecord(row: Row): EventRecord {
+  return {
+    runId: textOf(row, "run_id"),
+    name: textOf(row, "name"),
+    payload: jsonOf(row, "payload") ?? null,
+    sentAt: dateOf(row, "sent_at"),
+  };
 }
 
 /** Decodes a `pgqrs.workers` row selected with epoch-ms times. */

@@ -5,7 +5,9 @@
  * Layout: `messages` is what a trigger created (workflow, idempotency key, when it was enqueued, when it was
  * archived). `runs` is one row per message and also carries the live queue state of that message (status,
  * visibility, lease token, delivery count), so the hot paths — claim, heartbeat and step write — each read and
- * lock a single `runs` row instead of keeping two tables in step. `steps` holds completed step outputs.
+ * lock a single `runs` row instead of keeping two tables in step. `steps` holds completed step outputs and
+ * `events` the events sent to runs (first payload per name wins). An operator pause is one column on `workflows`
+ * that the claim reads, not a state of every run; a cancel request is two columns on the run.
  *
  * JSON payloads (input, outputs, errors) are `json`, not `jsonb`: pgqrs stores and returns them and never
  * queries inside them, and `json` keeps them byte for byte (key order, `\u0000` escapes) so a value reads back
@@ -37,6 +39,8 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode
 export const workflows = pgqrs.table("workflows", {
   name: text("name").primaryKey(),
   createdAt: timestamptz("created_at").notNull().defaultNow(),
+  /** Set while an operator has paused the workflow (`pauseWorkflow`): the claim statement skips all its runs. */
+  pausedAt: timestamptz("paused_at"),
 });
 
 /** One row per worker process incarnation. */
@@ -76,7 +80,7 @@ export const messages = pgqrs.table(
   ],
 );
 
-/** Run statuses the table accepts; CANCELLED is reserved for a later release. */
+/** Run statuses the table accepts. */
 const runStatuses = sql`'QUEUED', 'RUNNING', 'SUCCESS', 'ERROR', 'PAUSED', 'CANCELLED'`;
 
 /** One run per message, with the message's live queue state. */
@@ -100,6 +104,11 @@ export const runs = pgqrs.table(
     /** `{ [stepId]: failures }`. */
     stepFailures: jsonb("step_failures").notNull().default(sql`'{}'::jsonb`),
     pauseReason: text("pause_reason"),
+    /** The event a PAUSED run waits for (`pauseRun`'s `waitEvent`); `sendEvent` of it wakes the run. Cleared on claim. */
+    waitEvent: text("wait_event"),
+    /** When `cancelRun` was called; on a RUNNING run, a request its worker has yet to act on. */
+    cancelRequestedAt: timestamptz("cancel_requested_at"),
+    cancelReason: text("cancel_reason"),
     /**
      * When the run is next claimable: for QUEUED and PAUSED runs their visibility time, for RUNNING runs the end
      * of the current lease (a dead worker's run becomes claimable then), NULL once final.
@@ -145,4 +154,19 @@ export const steps = pgqrs.table(
     seq: bigint("seq", { mode: "bigint" }).notNull().generatedAlwaysAsIdentity(),
   },
   (table) => [primaryKey({ name: "steps_pkey", columns: [table.runId, table.stepId] })],
+);
+
+/**
+ * Events sent to runs (`sendEvent`); the primary key makes the first payload for a name win. No foreign key to
+ * `runs`, as for `steps`: `sendEvent` locks the run row itself (it must, to meet `pauseRun` without a lost wake-up).
+ */
+export const events = pgqrs.table(
+  "events",
+  {
+    runId: bigint("run_id", { mode: "bigint" }).notNull(),
+    name: text("name").notNull(),
+    payload: json("payload").notNull(),
+    sentAt: timestamptz("sent_at").notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ name: "events_pkey", columns: [table.runId, table.name] })],
 );

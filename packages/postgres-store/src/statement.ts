@@ -2,6 +2,7 @@ import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { PgDatabase, PgPreparedQuery, PgQueryResultHKT, PreparedQueryConfig } from "drizzle-orm/pg-core";
 import type { Query } from "drizzle-orm/sql";
+import { PgqrsError } from "@pgqrs/core";
 import { describeQueryError } from "./connection-errors";
 
 /** A drizzle database over `pg` (node-postgres) or PGlite; every query goes through its session. */
@@ -77,5 +78,21 @@ export async function executeDynamic(executor: Executor, query: SQL): Promise<Ro
     return rowsOf(await executor.db._.session.prepareQuery(built, undefined, undefined, false).execute());
   } catch (error) {
     throw describeQueryError(error);
+  }
+}
+
+/**
+ * Runs `work` in one READ COMMITTED transaction on one connection, for the few paths whose statements must commit
+ * together. Each statement inside takes a fresh snapshot (it sees what committed before it started), and row locks
+ * are held until the commit; a thrown error rolls everything back.
+ */
+export async function inTransaction<T>(executor: Executor, work: (transaction: Executor) => Promise<T>): Promise<T> {
+  try {
+    return await executor.db.transaction(
+      (tx) => work({ db: tx as unknown as Database, preparedStatements: executor.preparedStatements }),
+      { isolationLevel: "read committed" },
+    );
+  } catch (error) {
+    throw PgqrsError.isInstance(error) ? error : describeQueryError(error);
   }
 }

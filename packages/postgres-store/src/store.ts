@@ -7,20 +7,25 @@ import { createPgListener, createPgliteListener } from "./listener";
 import type { Listener } from "./listener";
 import { consoleLogger } from "./logger";
 import type { StoreLogger } from "./logger";
+import { acknowledgeCancel } from "./queries/acknowledge-cancel";
+import { cancelRun } from "./queries/cancel-run";
 import { claimRuns } from "./queries/claim-runs";
 import { completeRun } from "./queries/complete-run";
 import { countRuns } from "./queries/count-runs";
 import { enqueue } from "./queries/enqueue";
 import { extendLeases } from "./queries/extend-leases";
 import { failRun } from "./queries/fail-run";
+import { getEvent } from "./queries/get-event";
 import { getRun } from "./queries/get-run";
 import { listRuns } from "./queries/list-runs";
 import { pauseRun } from "./queries/pause-run";
+import { pauseWorkflow, resumeWorkflow } from "./queries/pause-workflow";
 import { releaseRun } from "./queries/release-run";
 import { resumeRun } from "./queries/resume-run";
 import { retryFailedRun } from "./queries/retry-failed-run";
 import { retryRun } from "./queries/retry-run";
 import { saveStep } from "./queries/save-step";
+import { sendEvent } from "./queries/send-event";
 import { deregisterWorker, listWorkers, registerWorker } from "./queries/workers";
 import { createWorkflow, getWorkflow, listWorkflows } from "./queries/workflows";
 import type { Database, Executor } from "./statement";
@@ -110,6 +115,8 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
     createWorkflow: (args) => run(async (executor) => createWorkflow(executor, { name: workflowNameFrom(args) })),
     getWorkflow: (args) => run((executor) => getWorkflow(executor, args)),
     listWorkflows: () => run((executor) => listWorkflows(executor)),
+    pauseWorkflow: (args) => run((executor) => pauseWorkflow(executor, args)),
+    resumeWorkflow: (args) => run((executor) => resumeWorkflow(executor, args)),
     enqueue: (args) => run((executor) => enqueue(executor, args)),
     registerWorker: (args) => run((executor) => registerWorker(executor, args)),
     deregisterWorker: (args) => run((executor) => deregisterWorker(executor, args)),
@@ -121,6 +128,10 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
     retryRun: (args) => run((executor) => retryRun(executor, args)),
     pauseRun: (args) => run((executor) => pauseRun(executor, args)),
     releaseRun: (args) => run((executor) => releaseRun(executor, args)),
+    acknowledgeCancel: (args) => run((executor) => acknowledgeCancel(executor, args)),
+    cancelRun: (args) => run((executor) => cancelRun(executor, args)),
+    sendEvent: (args) => run((executor) => sendEvent(executor, args)),
+    getEvent: (args) => run((executor) => getEvent(executor, args)),
     getRun: (args) => run((executor) => getRun(executor, args)),
     listRuns: (args) => run((executor) => listRuns(executor, args)),
     resumeRun: (args) => run((executor) => resumeRun(executor, args)),

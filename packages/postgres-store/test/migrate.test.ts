@@ -1,10 +1,16 @@
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { createTestDatabase, postgresAvailable } from "@pgqrs/vitest-config/postgres";
 import type { TestDatabase } from "@pgqrs/vitest-config/postgres";
 import { MigrationError } from "@pgqrs/core";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate, migrationsFolder } from "../src/migrate";
+import { createPostgresStore } from "../src/store";
+import { silentLogger } from "../src/logger";
+import { migrate, migrationsFolder, migrationsSchema, migrationsTable } from "../src/migrate";
 import { testPool } from "./support/databases";
 
 const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, "utf8")) as { entries: { tag: string }[] };
@@ -36,13 +42,66 @@ describe.skipIf(!hasPostgres)("migrate() on PostgreSQL", () => {
       const tables = await pool.query(
         "select table_name from information_schema.tables where table_schema = 'pgqrs' order by table_name",
       );
-      expect(tables.rows.map((row) => row.table_name)).toEqual(["messages", "runs", "steps", "workers", "workflows"]);
+      expect(tables.rows.map((row) => row.table_name)).toEqual(["events", "messages", "runs", "steps", "workers", "workflows"]);
       // The journal is pgqrs's own: drizzle's default journal schema was never created.
       const drizzle = await pool.query("select 1 from pg_namespace where nspname = 'drizzle'");
       expect(drizzle.rowCount).toBe(0);
       expect((await migrate(database.url)).applied).toEqual([]);
     } finally {
       await pool.end();
+    }
+  });
+
+  it("upgrades a database at 0000_init, keeping its runs, to the latest layout", async () => {
+    const database = await emptyDatabase();
+    // The shipped folder as it was at the first release: 0000_init only.
+    const firstRelease = mkdtempSync(join(tmpdir(), "pgqrs-0000-"));
+    const pool = testPool(database.url);
+    try {
+      cpSync(`${migrationsFolder}/0000_init.sql`, `${firstRelease}/0000_init.sql`);
+      const first = { ...journal, entries: journal.entries.slice(0, 1) };
+      cpSync(`${migrationsFolder}/meta`, `${firstRelease}/meta`, { recursive: true });
+      writeFileSync(`${firstRelease}/meta/_journal.json`, JSON.stringify(first));
+      const client = await pool.connect();
+      try {
+        await migrateNodePg(drizzle({ client }), { migrationsFolder: firstRelease, migrationsSchema, migrationsTable });
+      } finally {
+        client.release();
+      }
+      // Data written by the 0000 layout: a workflow, a QUEUED run and a PAUSED run with a completed step.
+      await pool.query("insert into pgqrs.workflows (name) values ('legacy')");
+      await pool.query("insert into pgqrs.messages (workflow) values ('legacy'), ('legacy')");
+      await pool.query(
+        `insert into pgqrs.runs (message_id, workflow, input, status, visible_at, pause_reason)
+         values (1, 'legacy', '{"n":1}', 'QUEUED', now(), null), (2, 'legacy', '{"n":2}', 'PAUSED', now() + interval '1 hour', 'approval')`,
+      );
+      await pool.query(`insert into pgqrs.steps (run_id, step_id, output) values (2, 'fetch', '"done"')`);
+
+      expect((await migrate(database.url)).applied).toEqual(tags.slice(1));
+      expect((await migrate(database.url)).applied).toEqual([]);
+
+      const store = createPostgresStore({ pool, logger: silentLogger });
+      try {
+        expect(await store.getWorkflow({ name: "legacy" })).toMatchObject({ name: "legacy", pausedAt: null });
+        const paused = await store.getRun({ runId: "2" });
+        expect(paused).toMatchObject({ status: "PAUSED", pauseReason: "approval", cancelRequestedAt: null, cancelReason: null });
+        expect(paused?.steps.map((step) => step.stepId)).toEqual(["fetch"]);
+        // The new features work on the old rows.
+        await store.sendEvent({ runId: "2", name: "approved", payload: { by: "ops" } });
+        expect((await store.getEvent({ runId: "2", name: "approved" }))?.payload).toEqual({ by: "ops" });
+        expect((await store.cancelRun({ runId: "2", reason: "obsolete" })).status).toBe("CANCELLED");
+        await store.pauseWorkflow("legacy");
+        const { workerId } = await store.registerWorker({ name: "upgrade", workflow: "legacy" });
+        expect(await store.claimRuns({ workerId, workflow: "legacy", limit: 5, leaseMs: 30_000 })).toEqual([]);
+        await store.resumeWorkflow("legacy");
+        const claimed = await store.claimRuns({ workerId, workflow: "legacy", limit: 5, leaseMs: 30_000 });
+        expect(claimed.map((run) => [run.runId, run.cancelRequested])).toEqual([["1", false]]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pool.end();
+      rmSync(firstRelease, { recursive: true, force: true });
     }
   });
 

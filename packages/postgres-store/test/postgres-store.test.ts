@@ -1,11 +1,13 @@
-import { LeaseLostError } from "@pgqrs/core";
+import { InvalidNameError, LeaseLostError, NotJsonError, RunNotFoundError } from "@pgqrs/core";
 import type { WorkflowStore } from "@pgqrs/core/storage";
 import { postgresAvailable } from "@pgqrs/vitest-config/postgres";
 import type { TestDatabase } from "@pgqrs/vitest-config/postgres";
+import { fillPlaceholders } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../src/logger";
+import { claim } from "../src/queries/claim-runs";
 import { createPostgresStore } from "../src/store";
 import { advanceTime, migratedDatabase, testPool, truncateAll } from "./support/databases";
 
@@ -113,7 +115,13 @@ describe.skipIf(!hasPostgres)("postgres store specifics", () => {
     await expect(store.completeRun({ ...stale, output: 1 })).rejects.toSatisfy(lost);
     await expect(store.failRun({ ...stale, error: { name: "E", message: "m", attempt: 1 } })).rejects.toSatisfy(lost);
     await expect(store.releaseRun(stale)).rejects.toSatisfy(lost);
-    expect(await store.extendLeases({ workerId, leaseMs: 1_000, leases: [stale] })).toEqual({ extended: [] });
+    await expect(store.acknowledgeCancel(stale)).rejects.toSatisfy(lost);
+    // The two-statement pause (with waitEvent) rolls back as a whole when its fence fails.
+    await expect(store.pauseRun({ ...stale, delayMs: 1_000, waitEvent: "approved" })).rejects.toSatisfy(lost);
+    expect(await store.extendLeases({ workerId, leaseMs: 1_000, leases: [stale] })).toEqual({
+      extended: [],
+      cancelRequested: [],
+    });
     const current = await store.getRun({ runId: first.runId });
     expect(current).toMatchObject({ status: "RUNNING", steps: [] });
   });
@@ -143,6 +151,12 @@ describe.skipIf(!hasPostgres)("postgres store specifics", () => {
     const { workerId } = await unprepared.registerWorker({ name: "w", workflow: "wf" });
     const [run] = await unprepared.claimRuns({ workerId, workflow: "wf", limit: 1, leaseMs: 1_000 });
     expect(run?.runId).toBe(message.runId);
+    if (!run) throw new Error("not claimed");
+    // The transaction path (a pause waiting for an event already sent) works unprepared too.
+    await unprepared.sendEvent({ runId: run.runId, name: "approved", payload: true });
+    await unprepared.pauseRun({ runId: run.runId, leaseToken: run.leaseToken, delayMs: 60_000, waitEvent: "approved" });
+    const [again] = await unprepared.claimRuns({ workerId, workflow: "wf", limit: 1, leaseMs: 1_000 });
+    expect(again).toMatchObject({ runId: run.runId, resumedFromPause: true });
     await unprepared.close();
   });
 
@@ -175,6 +189,48 @@ describe.skipIf(!hasPostgres)("postgres store specifics", () => {
     }
   });
 
+  it("refuses an event whose name or payload is invalid, before writing anything", async () => {
+    await store.createWorkflow({ name: "wf" });
+    const { message } = await store.enqueue({ workflow: "wf", input: 1 });
+    const runId = message.runId;
+    await expect(store.sendEvent({ runId, name: "bad name!", payload: 1 })).rejects.toSatisfy((error) =>
+      InvalidNameError.isInstance(error),
+    );
+    const notJson = await store
+      .sendEvent({ runId, name: "approved", payload: { at: new Date() } as never })
+      .then(() => undefined, (error: unknown) => error);
+    expect(NotJsonError.isInstance(notJson)).toBe(true);
+    expect((notJson as Error).message).toMatch(/event "approved" payload\.at: Date is not JSON/);
+    const rows = await pool.query("select count(*)::int as n from pgqrs.events");
+    expect(rows.rows[0].n).toBe(0);
+  });
+
+  it("skips a paused workflow's runs in the claim without reading them", async () => {
+    await store.createWorkflow({ name: "wf" });
+    for (let index = 0; index < 20; index++) await store.enqueue({ workflow: "wf", input: index });
+    await store.pauseWorkflow("wf");
+    // The claim statement itself, explained: the pause check is a one-time filter, and with the workflow paused
+    // the scan of the claim index never runs. EXPLAIN ANALYZE executes it, so it runs in a rolled-back transaction.
+    const values = { workflow: "wf", limit: 5, workerId: null, leaseMs: 1_000 };
+    const client = await pool.connect();
+    let plan: string;
+    try {
+      await client.query("begin");
+      const explained = await client.query<{ "QUERY PLAN": string }>(
+        `explain (analyze, costs off, timing off, summary off) ${claim.query.sql}`,
+        fillPlaceholders(claim.query.params, values),
+      );
+      plan = explained.rows.map((row) => row["QUERY PLAN"]).join("\n");
+    } finally {
+      await client.query("rollback");
+      client.release();
+    }
+    expect(plan).toMatch(/One-Time Filter: \(NOT \$\d+\)/);
+    expect(plan).toMatch(/Index Scan using runs_claim_idx on runs \(never executed\)/);
+    const { workerId } = await store.registerWorker({ name: "w", workflow: "wf" });
+    expect(await store.claimRuns({ workerId, workflow: "wf", limit: 5, leaseMs: 1_000 })).toEqual([]);
+  });
+
   it("treats ids that cannot exist as unknown rather than failing the statement", async () => {
     expect(await store.getRun({ runId: "not-a-number" })).toBeNull();
     expect(await store.getRun({ runId: "99999999999999999999" })).toBeNull();
@@ -183,6 +239,14 @@ describe.skipIf(!hasPostgres)("postgres store specifics", () => {
     ).rejects.toSatisfy((error) => LeaseLostError.isInstance(error));
     expect(await store.extendLeases({ workerId: "nope", leaseMs: 1, leases: [{ runId: "-1", leaseToken: "z" }] })).toEqual({
       extended: [],
+      cancelRequested: [],
     });
+    const lost = (error: unknown) => LeaseLostError.isInstance(error);
+    await expect(store.acknowledgeCancel({ runId: "x", leaseToken: "y" })).rejects.toSatisfy(lost);
+    await expect(store.pauseRun({ runId: "x", leaseToken: "y", waitEvent: "approved" })).rejects.toSatisfy(lost);
+    const notFound = (error: unknown) => RunNotFoundError.isInstance(error);
+    await expect(store.cancelRun({ runId: "not-a-number" })).rejects.toSatisfy(notFound);
+    await expect(store.sendEvent({ runId: "99999999999999999999", name: "approved", payload: 1 })).rejects.toSatisfy(notFound);
+    expect(await store.getEvent({ runId: "not-a-number", name: "approved" })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import type { ClaimedRun } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
-import { dateOf, epochMs, intOf, isUuid, jsonOf, stepFailuresOf, stepsJson, textOf, toStepRecords } from "../rows";
-import { runs } from "../schema";
+import { boolOf, dateOf, epochMs, intOf, isUuid, jsonOf, stepFailuresOf, stepsJson, textOf, toStepRecords } from "../rows";
+import { runs, workflows } from "../schema";
 import { defineStatement, execute } from "../statement";
 import type { Executor, Row } from "../statement";
 
@@ -20,14 +20,21 @@ const p = sql.placeholder;
  * nothing but the claimed rows, so an empty poll costs no write at all (the worker's last_seen_at is stamped by
  * the heartbeat, extendLeases).
  * A RUNNING row is only claimable once its lease ended (its worker died): that counts as a run failure.
+ *
+ * Operator pause: the `not exists` on the workflow row does not refer to the scanned rows, so PostgreSQL runs it
+ * once per statement (an InitPlan gating the scan): a paused workflow costs one primary-key probe and reads no run.
+ * It takes no lock; a pauseWorkflow that commits while this statement runs may still let this one claim.
+ * Each claimed run also clears `wait_event` (it is no longer waiting), and reports `claimed_at` (this statement's
+ * now(), the clock durable timers compare against) and whether a cancel was requested while it was RUNNING.
  */
-const claim = defineStatement(
+export const claim = defineStatement(
   "claim_runs",
   sql`with picked as (
     select id, status, visible_at from ${runs}
     where workflow = ${p("workflow")}::text
       and status in ('QUEUED', 'RUNNING', 'PAUSED')
       and visible_at <= now()
+      and not exists (select 1 from ${workflows} w where w.name = ${p("workflow")}::text and w.paused_at is not null)
     order by visible_at, id
     limit ${p("limit")}::int
     for no key update skip locked
@@ -40,15 +47,17 @@ const claim = defineStatement(
       worker_id = ${p("workerId")}::uuid,
       visible_at = now() + ${p("leaseMs")}::float8 * interval '1 millisecond',
       started_at = coalesce(r.started_at, now()),
-      pause_reason = null
+      pause_reason = null,
+      wait_event = null
     -- = ANY (array) keeps the update on the primary key even under a generic plan, which guesses the LIMIT.
     where r.id = any (array(select id from picked))
     returning r.id, r.message_id, r.workflow, r.input, r.attempt, r.lease_token, r.visible_at, r.run_failures,
-      r.step_failures
+      r.step_failures, r.cancel_requested_at is not null as cancel_requested
   )
   select c.id::text as run_id, c.message_id::text as message_id, c.workflow, c.input::text as input, c.attempt,
     c.lease_token::text as lease_token, ${epochMs("c.visible_at")} as lease_expires_at, c.run_failures,
-    c.step_failures::text as step_failures, p.status as previous_status, ${stepsJson("c.id")} as steps
+    c.step_failures::text as step_failures, p.status as previous_status, ${epochMs("now()")} as claimed_at,
+    c.cancel_requested, ${stepsJson("c.id")} as steps
   from claimed c join picked p on p.id = c.id
   order by p.visible_at, p.id`,
 );
@@ -65,6 +74,8 @@ function toClaimedRun(row: Row): ClaimedRun {
     runFailures: intOf(row, "run_failures"),
     stepFailures: stepFailuresOf(row),
     resumedFromPause: textOf(row, "previous_status") === "PAUSED",
+    claimedAt: dateOf(row, "claimed_at"),
+    cancelRequested: boolOf(row, "cancel_requested"),
     steps: toStepRecords(row, "steps"),
   };
 }

@@ -8,13 +8,19 @@ import { fencedUpdate, runFenced } from "./finish";
  * Locking: a single UPDATE of the run row by primary key, fenced by `lease_token = $token and status = 'RUNNING'`.
  * If a claimer took the row after the lease expired, the update waits for it and re-checks the fence against the
  * committed row, so a zombie's late completion changes nothing (LeaseLostError). The message is archived and the
- * `run-changed` NOTIFY queued in the same statement, so all of it commits together.
+ * `run-changed` NOTIFY queued in the same statement, so all of it commits together. A pending cancel request does
+ * not change the outcome: the handler finished, the work was done.
  */
 const complete = fencedUpdate(
   "complete_run",
-  sql`status = 'SUCCESS', output = ${sql.placeholder("output")}::json, finished_at = now(), visible_at = null,
-    pause_reason = null`,
-  { archive: true, announceVisible: false },
+  {
+    status: sql`'SUCCESS'`,
+    output: sql`${sql.placeholder("output")}::json`,
+    finished_at: sql`now()`,
+    visible_at: sql`null`,
+    pause_reason: sql`null`,
+  },
+  { announceVisible: false, cancelInstead: false },
 );
 
 /** Arguments of {@link completeRun}, as in `WorkflowStore.completeRun`. */

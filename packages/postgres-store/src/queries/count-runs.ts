@@ -1,11 +1,10 @@
+import { runStatuses } from "@pgqrs/core/storage";
 import type { RunCounts, RunStatus } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
 import { epochMs, intOf, optionalDateOf, textOf } from "../rows";
 import { runs } from "../schema";
 import { executeDynamic } from "../statement";
 import type { Executor } from "../statement";
-
-const statuses: RunStatus[] = ["QUEUED", "RUNNING", "SUCCESS", "ERROR", "PAUSED"];
 
 /**
  * Counts runs by status plus the claimable queue depth, in one statement. Locking: none, plain reads. The queue
@@ -25,7 +24,7 @@ export async function countRuns(executor: Executor, args: { workflow?: string })
   const row = rows[0];
   const counted = row ? (JSON.parse(textOf(row, "by_status")) as Record<string, number>) : {};
   const byStatus = {} as Record<RunStatus, number>;
-  for (const status of statuses) byStatus[status] = Number(counted[status] ?? 0);
+  for (const status of runStatuses) byStatus[status] = Number(counted[status] ?? 0);
   for (const [status, count] of Object.entries(counted)) {
     if (!(status in byStatus)) (byStatus as Record<string, number>)[status] = Number(count);
   }

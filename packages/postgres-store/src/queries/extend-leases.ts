@@ -13,6 +13,8 @@ const p = sql.placeholder;
  * row (the lease had expired), the update waits for it and then re-checks the token against the committed row, so a
  * reclaimed run is never extended; if the update gets there first, the claimer skips the row and afterwards sees a
  * lease end in the future. The worker's last_seen_at is stamped in the same statement.
+ * Each extended row also says whether a cancel was requested for it: RETURNING reads the row version this update
+ * wrote, so a cancelRun that committed before the update took the row lock is always seen.
  */
 const extend = defineStatement(
   "extend_leases",
@@ -22,11 +24,12 @@ const extend = defineStatement(
     update ${runs} r set visible_at = now() + ${p("leaseMs")}::float8 * interval '1 millisecond'
     from leases l
     where r.id = l.run_id and r.lease_token = l.lease_token and r.status = 'RUNNING'
-    returning r.id
+    returning r.id, r.cancel_requested_at is not null as cancel_requested
   ), seen as (
     update ${workers} set last_seen_at = now() where id = ${p("workerId")}::uuid returning 1
   )
   select coalesce((select json_agg(id::text) from extended), '[]'::json)::text as extended,
+    coalesce((select json_agg(id::text) from extended where cancel_requested), '[]'::json)::text as cancel_requested,
     (select count(*) from seen)::int as seen`,
 );
 
@@ -37,8 +40,14 @@ export interface ExtendLeasesArgs {
   leases: Lease[];
 }
 
-/** Extends every still-current lease of a worker in one statement and returns the runs it extended. */
-export async function extendLeases(executor: Executor, args: ExtendLeasesArgs): Promise<{ extended: string[] }> {
+/**
+ * Extends every still-current lease of a worker in one statement and returns the runs it extended, and those of
+ * them whose cancel was requested.
+ */
+export async function extendLeases(
+  executor: Executor,
+  args: ExtendLeasesArgs,
+): Promise<{ extended: string[]; cancelRequested: string[] }> {
   // A malformed id or token cannot be current; leaving it out keeps the casts in SQL from failing the whole batch.
   const leases = args.leases.flatMap((lease) => {
     const runId = parseId(lease.runId);
@@ -50,5 +59,8 @@ export async function extendLeases(executor: Executor, args: ExtendLeasesArgs): 
     workerId: isUuid(args.workerId) ? args.workerId : null,
   });
   const row = rows[0];
-  return { extended: row ? (JSON.parse(textOf(row, "extended")) as string[]) : [] };
+  return {
+    extended: row ? (JSON.parse(textOf(row, "extended")) as string[]) : [],
+    cancelRequested: row ? (JSON.parse(textOf(row, "cancel_requested")) as string[]) : [],
+  };
 }

@@ -9,9 +9,14 @@ import { fencedUpdate, runFenced } from "./finish";
  */
 const fail = fencedUpdate(
   "fail_run",
-  sql`status = 'ERROR', error = ${sql.placeholder("error")}::json, finished_at = now(), visible_at = null,
-    pause_reason = null`,
-  { archive: true, announceVisible: false },
+  {
+    status: sql`'ERROR'`,
+    error: sql`${sql.placeholder("error")}::json`,
+    finished_at: sql`now()`,
+    visible_at: sql`null`,
+    pause_reason: sql`null`,
+  },
+  { announceVisible: false, cancelInstead: false },
 );
 
 /** Arguments of {@link failRun}, as in `WorkflowStore.failRun`. */

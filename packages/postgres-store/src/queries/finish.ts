@@ -9,34 +9,62 @@ import type { Executor, Statement } from "../statement";
 
 const p = sql.placeholder;
 
-/** What a fenced end-of-attempt write does besides setting `set`. */
+/** What a fenced end-of-attempt write does besides setting its columns. */
 export interface FencedUpdateOptions {
-  /** Archive the message (final statuses). */
-  archive: boolean;
   /** Also publish `enqueued` when the run is claimable at once. */
   announceVisible: boolean;
+  /**
+   * A run whose cancel was requested (`cancel_requested_at` set) ends CANCELLED instead: final, `finished_at` now,
+   * not visible, pause and wait cleared (retry, pause and release; see docs/decisions on cancellation).
+   */
+  cancelInstead: boolean;
+}
+
+/** The columns a pending cancel request overrides, with their CANCELLED values. */
+const cancelledValues: Record<string, SQL> = {
+  status: sql`'CANCELLED'`,
+  visible_at: sql`null`,
+  finished_at: sql`now()`,
+  pause_reason: sql`null`,
+  wait_event: sql`null`,
+};
+
+function assignments(set: Record<string, SQL>, cancelInstead: boolean): SQL {
+  const columns = { ...set };
+  if (cancelInstead) {
+    for (const [column, cancelled] of Object.entries(cancelledValues)) {
+      const otherwise = columns[column] ?? sql.raw(`r.${column}`);
+      // Evaluated on the row version the update locks (re-checked after waiting), so a request that committed first
+      // is always honoured.
+      columns[column] = sql`case when r.cancel_requested_at is not null then ${cancelled} else ${otherwise} end`;
+    }
+  }
+  return sql.join(
+    Object.entries(columns).map(([column, value]) => sql`${sql.raw(column)} = ${value}`),
+    sql`, `,
+  );
 }
 
 /**
- * Builds the shared shape of complete / fail / retry / pause / release: ONE statement that updates the run only
- * while `leaseToken` is its current token and it is RUNNING, clears the lease, optionally archives the message,
- * and queues NOTIFYs that go out when it commits. Placeholders `runId` and `leaseToken` are always bound.
+ * Builds the shared shape of complete / fail / retry / pause / release / acknowledge-cancel: ONE statement that
+ * updates the run only while `leaseToken` is its current token and it is RUNNING, clears the lease, archives the
+ * message when the run became final, and queues NOTIFYs that go out when it commits. `set` maps column names to
+ * their new values (SQL over the run row `r`). Placeholders `runId` and `leaseToken` are always bound.
  */
-export function fencedUpdate(name: string, set: SQL, options: FencedUpdateOptions): Statement {
-  const archive = options.archive
-    ? sql`update ${messages} m set archived_at = now() from done where m.id = done.message_id returning 1`
-    : sql`select 1 where false`;
+export function fencedUpdate(name: string, set: Record<string, SQL>, options: FencedUpdateOptions): Statement {
   const visible = options.announceVisible
     ? sql` union all select ${notifyEnqueued("done.workflow")} from done where done.visible_at <= now()`
     : sql``;
   return defineStatement(
     name,
     sql`with done as (
-      update ${runs} r set ${set}, lease_token = null, worker_id = null
+      update ${runs} r set ${assignments(set, options.cancelInstead)}, lease_token = null, worker_id = null
       where r.id = ${p("runId")}::bigint and r.lease_token = ${p("leaseToken")}::uuid and r.status = 'RUNNING'
       returning r.id, r.message_id, r.workflow, r.status, r.visible_at
     ), archived as (
-      ${archive}
+      update ${messages} m set archived_at = now() from done
+      where m.id = done.message_id and done.status in ('SUCCESS', 'ERROR', 'CANCELLED')
+      returning 1
     ), notified as (
       select ${notifyRunChanged("done.id", "done.status")} from done${visible}
     )

@@ -1,4 +1,8 @@
 import { sql } from "drizzle-orm";
+import { notifyEnqueued } from "../events";
+import { parseId } from "../rows";
+import { events, runs } from "../schema";
+import { defineStatement, execute, inTransaction } from "../statement";
 import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
@@ -8,12 +12,47 @@ const p = sql.placeholder;
  * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. No failure is
  * counted. The run stays in the claim index with visible_at at the pause's end, so the next claim after that time
  * (or after resumeRun moves visible_at to now) delivers it again. A pause that is already over announces `enqueued`.
+ * A run whose cancel was requested ends CANCELLED instead (decided on the locked row version).
  */
 const pause = fencedUpdate(
   "pause_run",
-  sql`status = 'PAUSED', pause_reason = ${p("reason")}::text,
-    visible_at = coalesce(${p("until")}::timestamptz, now() + ${p("delayMs")}::float8 * interval '1 millisecond')`,
-  { archive: false, announceVisible: true },
+  {
+    status: sql`'PAUSED'`,
+    pause_reason: sql`${p("reason")}::text`,
+    wait_event: sql`${p("waitEvent")}::text`,
+    visible_at: sql`coalesce(${p("until")}::timestamptz, now() + ${p("delayMs")}::float8 * interval '1 millisecond')`,
+  },
+  { announceVisible: true, cancelInstead: true },
+);
+
+/*
+ * A pause with `waitEvent` must never miss an event (no lost wake-up). It runs `pause` and then `wakeIfSent` in ONE
+ * READ COMMITTED transaction; sendEvent (see send-event) is one statement whose UPDATE locks the same run row, and
+ * inserts the event, in one transaction. The row lock orders the two, and each holds it until it commits:
+ *
+ * - sendEvent locks the row first: `pause` waits for sendEvent to commit (the event row commits with it), then
+ *   re-checks its fence on the new row version and pauses. `wakeIfSent` is a new statement, so it takes a new
+ *   snapshot, which sees the committed event, and makes the run visible now.
+ * - pauseRun locks the row first: sendEvent's UPDATE waits until this whole transaction commits (`wakeIfSent` found
+ *   no event), then re-evaluates its WHERE and SET on the new row version (READ COMMITTED UPDATE semantics): the run
+ *   is PAUSED with wait_event = name, so sendEvent itself makes it visible now and publishes `enqueued`.
+ * - One commits before the other starts: the later one sees the earlier one's change, as in the cases above.
+ *
+ * Either way, whichever commits second sees the other; no order leaves the run paused with its event sent.
+ * `wakeIfSent` only moves visibility earlier (a pause already due was announced by `pause`).
+ */
+const wakeIfSent = defineStatement(
+  "pause_run_wake_if_sent",
+  sql`with woken as (
+    update ${runs} r set visible_at = now()
+    where r.id = ${p("runId")}::bigint and r.status = 'PAUSED' and r.wait_event = ${p("waitEvent")}::text
+      and r.visible_at > now()
+      and exists (select 1 from ${events} e where e.run_id = r.id and e.name = ${p("waitEvent")}::text)
+    returning r.workflow
+  ), notified as (
+    select ${notifyEnqueued("woken.workflow")} from woken
+  )
+  select (select count(*) from woken)::int as woken, (select count(*) from notified)::int as notified`,
 );
 
 /** Arguments of {@link pauseRun}, as in `WorkflowStore.pauseRun`. */
@@ -23,18 +62,30 @@ export interface PauseRunArgs {
   delayMs?: number;
   until?: Date;
   reason?: string;
+  waitEvent?: string;
 }
 
 /**
- * Makes the run PAUSED until `until` (or now + `delayMs`), fenced.
+ * Makes the run PAUSED until `until` (or now + `delayMs`), fenced; with `waitEvent`, visible at once when that event
+ * was already sent. A run whose cancel was requested ends CANCELLED instead.
  * @throws LeaseLostError when the lease is no longer current.
  */
 export async function pauseRun(executor: Executor, args: PauseRunArgs): Promise<void> {
-  await runFenced(executor, pause, {
+  const values = {
     runId: args.runId,
     leaseToken: args.leaseToken,
     reason: args.reason ?? null,
+    waitEvent: args.waitEvent ?? null,
     until: args.until ? args.until.toISOString() : null,
     delayMs: Math.max(0, args.delayMs ?? 0),
+  };
+  if (args.waitEvent === undefined) {
+    await runFenced(executor, pause, values);
+    return;
+  }
+  const waitEvent = args.waitEvent;
+  await inTransaction(executor, async (transaction) => {
+    await runFenced(transaction, pause, values);
+    await execute(transaction, wakeIfSent, { runId: parseId(args.runId), waitEvent });
   });
 }

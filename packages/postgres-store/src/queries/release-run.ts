@@ -5,12 +5,13 @@ import { fencedUpdate, runFenced } from "./finish";
 /*
  * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The run is
  * QUEUED and visible at once, no failure counted; the `enqueued` NOTIFY commits with it so an idle worker takes
- * it straight away.
+ * it straight away. A run whose cancel was requested ends CANCELLED instead (decided on the locked row version).
  */
-const release = fencedUpdate("release_run", sql`status = 'QUEUED', visible_at = now()`, {
-  archive: false,
-  announceVisible: true,
-});
+const release = fencedUpdate(
+  "release_run",
+  { status: sql`'QUEUED'`, visible_at: sql`now()` },
+  { announceVisible: true, cancelInstead: true },
+);
 
 /** Arguments of {@link releaseRun}, as in `WorkflowStore.releaseRun`. */
 export interface ReleaseRunArgs {
@@ -19,7 +20,7 @@ export interface ReleaseRunArgs {
 }
 
 /**
- * Hands a RUNNING run back (graceful shutdown): QUEUED, visible now, fenced.
+ * Hands a RUNNING run back (graceful shutdown): QUEUED, visible now, fenced; CANCELLED if a cancel was requested.
  * @throws LeaseLostError when the lease is no longer current.
  */
 export async function releaseRun(executor: Executor, args: ReleaseRunArgs): Promise<void> {

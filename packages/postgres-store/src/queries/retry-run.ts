@@ -9,16 +9,21 @@ const p = sql.placeholder;
  * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The failure is
  * counted in the same row update — on the step's counter when a step threw, else on run_failures — so a count can
  * never be lost between a read and a write. NOTIFY `run-changed` (and `enqueued` when the retry is due at once).
+ * A run whose cancel was requested ends CANCELLED instead (decided on the locked row version, so a cancelRun that
+ * committed first is honoured); the error is still recorded as its last one.
  */
 const retry = fencedUpdate(
   "retry_run",
-  sql`status = 'QUEUED', error = ${p("error")}::json,
-    visible_at = now() + ${p("delayMs")}::float8 * interval '1 millisecond',
-    run_failures = r.run_failures + case when ${p("stepId")}::text is null then 1 else 0 end,
-    step_failures = case when ${p("stepId")}::text is null then r.step_failures
+  {
+    status: sql`'QUEUED'`,
+    error: sql`${p("error")}::json`,
+    visible_at: sql`now() + ${p("delayMs")}::float8 * interval '1 millisecond'`,
+    run_failures: sql`r.run_failures + case when ${p("stepId")}::text is null then 1 else 0 end`,
+    step_failures: sql`case when ${p("stepId")}::text is null then r.step_failures
       else r.step_failures || jsonb_build_object(${p("stepId")}::text,
         coalesce((r.step_failures ->> ${p("stepId")}::text)::int, 0) + 1) end`,
-  { archive: false, announceVisible: true },
+  },
+  { announceVisible: true, cancelInstead: true },
 );
 
 /** Arguments of {@link retryRun}, as in `WorkflowStore.retryRun`. */

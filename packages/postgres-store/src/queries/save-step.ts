@@ -18,12 +18,14 @@ const p = sql.placeholder;
  *
  * The insert is ON CONFLICT DO NOTHING on (run_id, step_id): the first stored output wins. The same round trip says
  * which case happened: `held` false is a lost lease, `created` false with `held` true is an output already stored
- * (returned in `stored`).
+ * (returned in `stored`). `cancel_requested` is read from the locked lease row: a row lock returns the newest
+ * committed version, so a cancelRun that committed before the lock was taken is seen, and one that comes later
+ * waits for this statement (its UPDATE conflicts with FOR SHARE) and is seen by the next step write or heartbeat.
  */
 const save = defineStatement(
   "save_step",
   sql`with lease as (
-    select id from ${runs}
+    select id, cancel_requested_at is not null as cancel_requested from ${runs}
     where id = ${p("runId")}::bigint and lease_token = ${p("leaseToken")}::uuid and status = 'RUNNING'
     for share
   ), inserted as (
@@ -33,6 +35,7 @@ const save = defineStatement(
     returning 1
   )
   select exists (select 1 from lease) as held, exists (select 1 from inserted) as created,
+    coalesce((select cancel_requested from lease), false) as cancel_requested,
     case when not exists (select 1 from inserted) then
       (select json_build_object('output', s.output, 'void', s.output is null)::text from ${steps} s
         where s.run_id = ${p("runId")}::bigint and s.step_id = ${p("stepId")}::text)
@@ -68,7 +71,7 @@ export interface SaveStepArgs {
 export async function saveStep(
   executor: Executor,
   args: SaveStepArgs,
-): Promise<{ output: JsonValue | undefined; created: boolean }> {
+): Promise<{ output: JsonValue | undefined; created: boolean; cancelRequested: boolean }> {
   const runId = parseId(args.runId);
   if (runId === null || !isUuid(args.leaseToken)) throw new LeaseLostError({ runId: args.runId });
   const row = (
@@ -80,8 +83,9 @@ export async function saveStep(
     })
   )[0];
   if (!row || !boolOf(row, "held")) throw new LeaseLostError({ runId: args.runId });
-  if (boolOf(row, "created")) return { output: args.output, created: true };
+  const cancelRequested = boolOf(row, "cancel_requested");
+  if (boolOf(row, "created")) return { output: args.output, created: true, cancelRequested };
   let stored = storedOutput(row);
   if (!stored.found) stored = storedOutput((await execute(executor, readStep, { runId, stepId: args.stepId }))[0]);
-  return { output: stored.output, created: false };
+  return { output: stored.output, created: false, cancelRequested };
 }

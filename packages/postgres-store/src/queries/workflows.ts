@@ -1,6 +1,6 @@
 import type { WorkflowRecord } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
-import { epochMs, toWorkflowRecord } from "../rows";
+import { toWorkflowRecord, workflowColumns } from "../rows";
 import { workflows } from "../schema";
 import { defineStatement, execute } from "../statement";
 import type { Executor } from "../statement";
@@ -15,22 +15,22 @@ const create = defineStatement(
   "create_workflow",
   sql`with inserted as (
     insert into ${workflows} (name) values (${p("name")}::text) on conflict (name) do nothing
-    returning name, created_at
+    returning name, created_at, paused_at
   )
-  select name, ${epochMs("created_at")} as created_at from inserted
+  select ${workflowColumns("inserted")} from inserted
   union all
-  select name, ${epochMs("created_at")} as created_at from ${workflows}
-  where name = ${p("name")}::text and not exists (select 1 from inserted)`,
+  select ${workflowColumns("w")} from ${workflows} w
+  where w.name = ${p("name")}::text and not exists (select 1 from inserted)`,
 );
 
 const get = defineStatement(
   "get_workflow",
-  sql`select name, ${epochMs("created_at")} as created_at from ${workflows} where name = ${p("name")}::text`,
+  sql`select ${workflowColumns("w")} from ${workflows} w where w.name = ${p("name")}::text`,
 );
 
 const list = defineStatement(
   "list_workflows",
-  sql`select name, ${epochMs("created_at")} as created_at from ${workflows} order by name collate "C"`,
+  sql`select ${workflowColumns("w")} from ${workflows} w order by w.name collate "C"`,
 );
 
 /** Returns the workflow, or `null` when it was never created. */

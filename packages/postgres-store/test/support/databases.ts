@@ -38,11 +38,12 @@ export function migratedDatabase(): Promise<TestDatabase> {
 }
 
 const shiftStatements = [
-  "update pgqrs.runs set visible_at = visible_at - $1::float8 * interval '1 millisecond', created_at = created_at - $1::float8 * interval '1 millisecond', started_at = started_at - $1::float8 * interval '1 millisecond', finished_at = finished_at - $1::float8 * interval '1 millisecond'",
+  "update pgqrs.runs set visible_at = visible_at - $1::float8 * interval '1 millisecond', created_at = created_at - $1::float8 * interval '1 millisecond', started_at = started_at - $1::float8 * interval '1 millisecond', finished_at = finished_at - $1::float8 * interval '1 millisecond', cancel_requested_at = cancel_requested_at - $1::float8 * interval '1 millisecond'",
   "update pgqrs.messages set visible_at = visible_at - $1::float8 * interval '1 millisecond', created_at = created_at - $1::float8 * interval '1 millisecond', archived_at = archived_at - $1::float8 * interval '1 millisecond'",
   "update pgqrs.steps set completed_at = completed_at - $1::float8 * interval '1 millisecond'",
   "update pgqrs.workers set started_at = started_at - $1::float8 * interval '1 millisecond', last_seen_at = last_seen_at - $1::float8 * interval '1 millisecond', stopped_at = stopped_at - $1::float8 * interval '1 millisecond'",
-  "update pgqrs.workflows set created_at = created_at - $1::float8 * interval '1 millisecond'",
+  "update pgqrs.workflows set created_at = created_at - $1::float8 * interval '1 millisecond', paused_at = paused_at - $1::float8 * interval '1 millisecond'",
+  "update pgqrs.events set sent_at = sent_at - $1::float8 * interval '1 millisecond'",
 ];
 
 /** Something that runs a parameterised statement: a `pg` pool or client, or PGlite. */
@@ -59,7 +60,7 @@ export async function advanceTime(database: Queryable, ms: number): Promise<void
 /** Empties every pgqrs table (between tests that share one database). */
 export async function truncateAll(database: Queryable): Promise<void> {
   await (database.query as (text: string) => Promise<unknown>)(
-    "truncate pgqrs.steps, pgqrs.runs, pgqrs.messages, pgqrs.workers, pgqrs.workflows restart identity",
+    "truncate pgqrs.events, pgqrs.steps, pgqrs.runs, pgqrs.messages, pgqrs.workers, pgqrs.workflows restart identity",
   );
 }
 
