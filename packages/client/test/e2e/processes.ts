@@ -7,9 +7,8 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
-// The client has no TypeScript loader of its own; the worker package, whose source these tests already run,
-// brings tsx.
-const tsxLoader = pathToFileURL(createRequire(new URL("../../../worker/package.json", import.meta.url)).resolve("tsx")).href;
+// The child runs the TypeScript script through tsx, a dev dependency of this package.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /**
  * Starts `script` (a file of this folder) with `env` added, and resolves with the JSON of its last stdout line
