@@ -1,9 +1,10 @@
+import { runStatuses as allRunStatuses } from "@pgqrs/core";
 import type { JsonValue, RunStatus } from "@pgqrs/core/storage";
 import { InvalidArgumentError } from "commander";
 import { usageError } from "./cli-error";
 
-/** The statuses `--status` accepts. */
-export const runStatuses: readonly RunStatus[] = ["QUEUED", "RUNNING", "PAUSED", "SUCCESS", "ERROR"];
+/** The statuses `--status` accepts: every status, in lifecycle order (CANCELLED included). */
+export const runStatuses: readonly RunStatus[] = allRunStatuses;
 
 function integer(value: string, minimum: number): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number >= ${minimum}`);
@@ -40,14 +41,23 @@ export function parseStatus(value: string): RunStatus {
 }
 
 /**
- * Parses `--params`. Only checks that it is JSON; the client checks the rest (size, the workflow's schema).
- * @throws CliError (exit 2) naming the JSON syntax problem.
+ * Parses a JSON option value (`--params`, `--payload`). Only checks that it is JSON; the client checks the rest
+ * (size, the workflow's schema).
+ * @throws CliError (exit 2) naming the option and the JSON syntax problem.
  */
-export function parseJsonParams(text: string): JsonValue {
+export function parseJsonOption(text: string, options: { option: string; example: string }): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw usageError(`--params is not valid JSON (${detail}); example: --params '{"bucket":"photos"}'`);
+    throw usageError(`${options.option} is not valid JSON (${detail}); example: ${options.option} '${options.example}'`);
   }
+}
+
+/**
+ * Parses `--params`.
+ * @throws CliError (exit 2) naming the JSON syntax problem.
+ */
+export function parseJsonParams(text: string): JsonValue {
+  return parseJsonOption(text, { option: "--params", example: '{"bucket":"photos"}' });
 }

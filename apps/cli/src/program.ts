@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { registerEvents } from "./commands/events";
 import { registerMigrate } from "./commands/migrate";
 import { registerRuns } from "./commands/runs";
 import { registerStatus } from "./commands/status";
@@ -27,7 +28,7 @@ export function createProgram(io: CliIo, secrets: readonly string[]): Command {
     .showHelpAfterError("(add --help for usage)")
     .addHelpText(
       "after",
-      "\nExit codes: 0 success, 1 run failed or not found, 2 usage or connection error.\n" +
+      "\nExit codes: 0 success, 1 run failed, cancelled or not found, 2 usage or connection error.\n" +
         "Every command takes --help and shows examples.",
     );
   registerMigrate(program, io);
@@ -36,6 +37,7 @@ export function createProgram(io: CliIo, secrets: readonly string[]): Command {
   registerRuns(program, io);
   registerTrigger(program, io);
   registerWait(program, io);
+  registerEvents(program, io);
   registerTop(program, io);
   withExamples(program, [
     "export DATABASE_URL=postgres://app:secret@localhost:5432/app",
@@ -44,6 +46,9 @@ export function createProgram(io: CliIo, secrets: readonly string[]): Command {
     `pgqrs trigger zip_files --params '{"bucket":"photos","prefix":"2024/"}'`,
     "pgqrs wait 1",
     "pgqrs runs list --status ERROR",
+    `pgqrs events send 1 approved --payload '{"by":"ops@example.com"}'`,
+    `pgqrs runs cancel 1 --reason "no longer needed"`,
+    "pgqrs workflows pause zip_files",
     "pgqrs top",
   ]);
   return program;

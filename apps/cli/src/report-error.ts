@@ -1,5 +1,6 @@
 import {
   PgqrsError,
+  RunCancelledError,
   RunFailedError,
   RunNotFoundError,
   UnknownWorkflowError,
@@ -45,6 +46,12 @@ export function describeFailure(error: unknown): { message: string; exitCode: Ex
   if (RunFailedError.isInstance(error)) {
     return {
       message: `run ${error.runId} ended ERROR: ${describeStoredError(error.error)}; details: pgqrs runs show ${error.runId}`,
+      exitCode: ExitCode.Failed,
+    };
+  }
+  if (RunCancelledError.isInstance(error)) {
+    return {
+      message: `run ${error.runId} ended CANCELLED${error.reason === null ? "" : ` (${error.reason})`}; details: pgqrs runs show ${error.runId}`,
       exitCode: ExitCode.Failed,
     };
   }

@@ -1,7 +1,7 @@
 import type { RunCounts } from "@pgqrs/core/storage";
 import { runStatuses } from "./parse-options";
 
-/** The known statuses in lifecycle order, then any status a newer store reports (e.g. CANCELLED). */
+/** The known statuses in lifecycle order, then any status a newer store reports. */
 export function statusColumns(counts: readonly RunCounts[]): string[] {
   const extra = new Set<string>();
   for (const count of counts) {

@@ -36,19 +36,19 @@ describe.skipIf(!hasPostgres)("pgqrs top", () => {
     const result = await runCli(["top", "--once"], { databaseUrl: database.url });
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain("\x1b");
-    expect(result.stdout).toMatch(/\nzip_files\s+3\s+0\s+0\s+1\s+0\s+4\n/);
-    expect(result.stdout).toMatch(/\nsend_email\s+0\s+0\s+0\s+0\s+1\s+1\n/);
-    expect(result.stdout).toMatch(/\ntotal\s+3\s+0\s+0\s+1\s+1\s+5\n/);
+    expect(result.stdout).toMatch(/\nzip_files\s+3\s+0\s+0\s+1\s+0\s+0\s+4\n/);
+    expect(result.stdout).toMatch(/\nsend_email\s+0\s+0\s+0\s+0\s+1\s+0\s+1\n/);
+    expect(result.stdout).toMatch(/\ntotal\s+3\s+0\s+0\s+1\s+1\s+0\s+5\n/);
     expect(result.stdout).toContain("progress    [");
     expect(result.stdout).toContain("0 of 3 finished since start");
   });
 
   it.skipIf(!hasTmux)("refreshes live in a terminal, shows progress, and quits on q restoring the terminal", async () => {
     const terminal = await tmux.start(["top"], { DATABASE_URL: database.url });
-    const first = await terminal.waitFor(/zip_files\s+3\s+0\s+0\s+1\s+0\s+4/);
-    expect(first).toMatch(/WORKFLOW\s+QUEUED\s+RUNNING\s+PAUSED\s+SUCCESS\s+ERROR\s+ALL/);
-    expect(first).toMatch(/send_email\s+0\s+0\s+0\s+0\s+1\s+1/);
-    expect(first).toMatch(/total\s+3\s+0\s+0\s+1\s+1\s+5/);
+    const first = await terminal.waitFor(/zip_files\s+3\s+0\s+0\s+1\s+0\s+0\s+4/);
+    expect(first).toMatch(/WORKFLOW\s+QUEUED\s+RUNNING\s+PAUSED\s+SUCCESS\s+ERROR\s+CANCELLED\s+ALL/);
+    expect(first).toMatch(/send_email\s+0\s+0\s+0\s+0\s+1\s+0\s+1/);
+    expect(first).toMatch(/total\s+3\s+0\s+0\s+1\s+1\s+0\s+5/);
     expect(first).toContain("0 of 3 finished since start");
     expect(first).toContain("workers     2 live");
     expect(first).not.toContain("before-pgqrs");
@@ -59,8 +59,8 @@ describe.skipIf(!hasPostgres)("pgqrs top", () => {
     expect(claimed).toHaveLength(2);
     for (const run of claimed) await store.completeRun({ runId: run.runId, leaseToken: run.leaseToken, output: null });
 
-    const later = await terminal.waitFor(/zip_files\s+1\s+0\s+0\s+3\s+0\s+4/);
-    expect(later).toMatch(/total\s+1\s+0\s+0\s+3\s+1\s+5/);
+    const later = await terminal.waitFor(/zip_files\s+1\s+0\s+0\s+3\s+0\s+0\s+4/);
+    expect(later).toMatch(/total\s+1\s+0\s+0\s+3\s+1\s+0\s+5/);
     expect(later).toMatch(/progress {4}\[█+░+\] +66% {2}2 of 3 finished since start/);
     expect(later).toMatch(/runs\/s now, [1-9]\d*\.\d runs\/s since start|runs\/s now, 0\.[1-9] runs\/s since start/);
     expect(later).toContain("workers     3 live");

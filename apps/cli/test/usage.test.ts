@@ -15,11 +15,16 @@ const commands = [
   ["workflows"],
   ["workflows", "list"],
   ["workflows", "create"],
+  ["workflows", "pause"],
+  ["workflows", "resume"],
   ["runs"],
   ["runs", "list"],
   ["runs", "show"],
   ["runs", "resume"],
   ["runs", "retry"],
+  ["runs", "cancel"],
+  ["events"],
+  ["events", "send"],
   ["trigger"],
   ["wait"],
   ["top"],
@@ -85,6 +90,17 @@ describe.concurrent("pgqrs without a database", () => {
     expect(result.stderr).toMatch(/^error: --params is not valid JSON \(.*\); example: --params/);
   });
 
+  it("exits 2 for a bad --payload JSON or event name before connecting", async () => {
+    const payload = await runCli(["events", "send", "42", "approved", "--payload", "{by: ops}"], { databaseUrl: refusedUrl });
+    expect(payload.code).toBe(2);
+    expect(payload.stderr).toMatch(/^error: --payload is not valid JSON \(.*\); example: --payload '\{"by":"ops@example.com"\}'\n$/);
+    expect(payload.stderr).not.toContain("hunter2");
+
+    const name = await runCli(["events", "send", "42", "not an event!"], { databaseUrl: refusedUrl });
+    expect(name.code).toBe(2);
+    expect(name.stderr).toMatch(/^error: invalid event name "not an event!"/);
+  });
+
   it("exits 2 for unknown options, bad option values and missing arguments", async () => {
     const unknown = await runCli(["runs", "list", "--colour"]);
     expect(unknown.code).toBe(2);
@@ -96,7 +112,7 @@ describe.concurrent("pgqrs without a database", () => {
 
     const status = await runCli(["runs", "list", "--status", "DONE"]);
     expect(status.code).toBe(2);
-    expect(status.stderr).toContain("expected one of QUEUED, RUNNING, PAUSED, SUCCESS, ERROR");
+    expect(status.stderr).toContain("expected one of QUEUED, RUNNING, PAUSED, SUCCESS, ERROR, CANCELLED");
 
     const missing = await runCli(["runs", "show"]);
     expect(missing.code).toBe(2);

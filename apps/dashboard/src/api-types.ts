@@ -4,7 +4,7 @@
  */
 
 /** Statuses the dashboard knows, in display order. */
-export const runStatuses = ["QUEUED", "RUNNING", "PAUSED", "SUCCESS", "ERROR"] as const;
+export const runStatuses = ["QUEUED", "RUNNING", "PAUSED", "SUCCESS", "ERROR", "CANCELLED"] as const;
 
 /** A run status. Kept open to statuses added later (the page shows an unknown one as it is). */
 export type ApiRunStatus = (typeof runStatuses)[number];
@@ -13,7 +13,7 @@ export type ApiRunStatus = (typeof runStatuses)[number];
 export interface ApiInfo {
   /** The database URL with its password replaced by `***`. */
   database: string;
-  /** Whether resume and retry are enabled (`--allow-actions`). */
+  /** Whether resume, retry and cancel are enabled (`--allow-actions`). */
   allowActions: boolean;
   /** Milliseconds between refreshes the page should use. */
   pollIntervalMs: number;
@@ -80,6 +80,10 @@ export interface ApiRunSummary {
   /** `name: message` of the last error, when there is one. */
   errorSummary: string | null;
   pauseReason: string | null;
+  /** When a cancel was asked for: the moment a run became CANCELLED, or a pending request on a RUNNING run. */
+  cancelRequestedAt: string | null;
+  /** The reason given with the cancel, if any. */
+  cancelReason: string | null;
 }
 
 /** `GET /api/runs`. */

@@ -47,7 +47,7 @@ describe("dashboard API", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const overview = (await response.json()) as ApiOverview;
-    const expected = { QUEUED: 1, RUNNING: 0, PAUSED: 1, SUCCESS: 1, ERROR: 1 };
+    const expected = { QUEUED: 1, RUNNING: 0, PAUSED: 1, SUCCESS: 1, ERROR: 1, CANCELLED: 0 };
     expect(overview.totals).toEqual({ byStatus: expected, total: 4 });
     expect(overview.workflows).toEqual([{ name: "w", counts: { byStatus: expected, total: 4 } }]);
     expect(overview.visibleQueued).toBe(1);
@@ -90,6 +90,8 @@ describe("dashboard API", () => {
     expect(await response.json()).toMatchObject({ error: { code: "ACTIONS_DISABLED" } });
     expect((await app().request(`/api/runs/${ids.failed}/retry`, jsonPost)).status).toBe(403);
     expect((await store.getRun({ runId: ids.failed }))?.status).toBe("ERROR");
+    expect((await app().request(`/api/runs/${ids.queued}/cancel`, jsonPost)).status).toBe(403);
+    expect((await store.getRun({ runId: ids.queued }))?.status).toBe("QUEUED");
     const info = await (await app().request("/api/info", { headers: host })).json();
     expect(info).toEqual({ database: "postgres://app:***@db/prod", allowActions: false, pollIntervalMs: 2000 });
   });
@@ -104,6 +106,26 @@ describe("dashboard API", () => {
     expect(wrong.status).toBe(409);
     expect(await wrong.json()).toMatchObject({ error: { code: "INVALID_RUN_STATE" } });
     expect((await allowed.request("/api/runs/999/retry", jsonPost)).status).toBe(404);
+  });
+
+  it("cancels a queued run with its reason when allowed, counts it, and refuses a finished run or a bad reason", async () => {
+    const allowed = app({ allowActions: true });
+    const cancelled = await allowed.request(`/api/runs/${ids.queued}/cancel`, { ...jsonPost, body: JSON.stringify({ reason: "not needed" }) });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({ runId: ids.queued, status: "CANCELLED", cancelReason: "not needed" });
+    const detail = (await (await allowed.request(`/api/runs/${ids.queued}`, { headers: host })).json()) as ApiRunDetail;
+    expect(detail.cancelRequestedAt).toBe(new Date(clock.now()).toISOString());
+    const overview = (await (await allowed.request("/api/overview", { headers: host })).json()) as ApiOverview;
+    expect(overview.totals.byStatus.CANCELLED).toBe(1);
+    const page = (await (await allowed.request("/api/runs?status=CANCELLED", { headers: host })).json()) as ApiRunPage;
+    expect(page.runs.map((run) => run.runId)).toEqual([ids.queued]);
+
+    const finished = await allowed.request(`/api/runs/${ids.done}/cancel`, jsonPost);
+    expect(finished.status).toBe(409);
+    expect(await finished.json()).toMatchObject({ error: { code: "INVALID_RUN_STATE" } });
+    const badReason = await allowed.request(`/api/runs/${ids.paused}/cancel`, { ...jsonPost, body: JSON.stringify({ reason: 7 }) });
+    expect(badReason.status).toBe(400);
+    expect((await store.getRun({ runId: ids.paused }))?.status).toBe("PAUSED");
   });
 
   it("accepts actions only as JSON from its own origin", async () => {

@@ -15,7 +15,7 @@ import { computeThroughput } from "./throughput";
 /** Options of {@link createDashboardApp}. */
 export interface DashboardAppOptions {
   store: WorkflowStore;
-  /** Enables the resume and retry endpoints (`--allow-actions`). @default false */
+  /** Enables the resume, retry and cancel endpoints (`--allow-actions`). @default false */
   allowActions?: boolean;
   /** The database as shown on the page: already redacted (see `redactUrl`). */
   databaseLabel: string;
@@ -51,7 +51,8 @@ function isRunStatus(value: string): value is RunStatus {
 
 /**
  * The dashboard as a Hono app: the JSON API under `/api` and the built page. Reads go through the `WorkflowStore`
- * contract only; the two writes (resume a PAUSED run, retry an ERROR run) answer 403 unless `allowActions`.
+ * contract only; the three writes (resume a PAUSED run, retry an ERROR run, cancel a QUEUED, PAUSED or RUNNING run)
+ * answer 403 unless `allowActions`.
  */
 export function createDashboardApp(options: DashboardAppOptions): Hono {
   const { store } = options;
@@ -143,6 +144,18 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   app.post("/api/runs/:runId/retry", actionGuard(allowActions), async (context) =>
     context.json(toRunSummary(await store.retryFailedRun({ runId: context.req.param("runId") }))),
   );
+
+  // Cancel takes an optional `{ "reason": "…" }`; QUEUED and PAUSED runs end CANCELLED at once, a RUNNING run at
+  // its next step boundary. The store refuses SUCCESS and ERROR runs (409).
+  app.post("/api/runs/:runId/cancel", actionGuard(allowActions), async (context) => {
+    const body: unknown = await context.req.json().catch(() => ({}));
+    const reason = typeof body === "object" && body !== null ? (body as { reason?: unknown }).reason : undefined;
+    if (reason !== undefined && (typeof reason !== "string" || reason.length > 1000)) {
+      return context.json(errorBody("BAD_REQUEST", "reason must be a string of at most 1000 characters"), 400);
+    }
+    const runId = context.req.param("runId");
+    return context.json(toRunSummary(await store.cancelRun(reason === undefined ? { runId } : { runId, reason })));
+  });
 
   app.all("/api/*", (context) => context.json(errorBody("NOT_FOUND", "no such API route"), 404));
 

@@ -23,7 +23,7 @@ Options:
   --database-url <url>  PostgreSQL URL (postgres://user:password@host:5432/db); DATABASE_URL also works
   --port <n>            port to listen on; 0 picks a free one (default 4000)
   --host <address>      address to listen on (default 127.0.0.1; anything else exposes the dashboard)
-  --allow-actions       enable the resume and retry buttons (off by default: the dashboard is read-only)
+  --allow-actions       enable the resume, retry and cancel buttons (off by default: the dashboard is read-only)
   -h, --help            show this help
 `;
 

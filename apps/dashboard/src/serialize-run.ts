@@ -22,6 +22,8 @@ export function toRunSummary(run: RunRecord): ApiRunSummary {
     visibleAt: iso(run.visibleAt),
     errorSummary: errorSummary(run.error),
     pauseReason: run.pauseReason,
+    cancelRequestedAt: iso(run.cancelRequestedAt),
+    cancelReason: run.cancelReason,
   };
 }
 

@@ -15,7 +15,7 @@ export interface StartDashboardOptions {
   port?: number;
   /** The address to listen on; anything but loopback exposes the dashboard to the network. @default "127.0.0.1" */
   host?: string;
-  /** Enables resume and retry. @default false */
+  /** Enables resume, retry and cancel. @default false */
   allowActions?: boolean;
   /** The built page. @default the `web` folder next to the built server, or `dist/web` in the workspace */
   staticDir?: string;

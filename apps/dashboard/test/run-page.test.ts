@@ -74,6 +74,29 @@ describe.skipIf(!ready)("run page", () => {
     expect(await voidStep.textContent('[data-testid="run-output"]')).toBe("null");
   });
 
+  it("shows a cancelled run's status badge, when it was cancelled and why", async () => {
+    const page = await harness.open(`#/runs/${harness.runs.zipCancelled ?? ""}`);
+    await page.waitForSelector('[data-testid="cancel-reason"]');
+    expect(await page.textContent("#run-status")).toBe("CANCELLED");
+    expect(await page.getAttribute("#run-status", "class")).toContain("status-cancelled");
+    expect(await page.textContent('[data-testid="cancel-reason"]')).toBe("superseded by a newer export");
+    expect(await page.textContent('[data-testid="cancel-requested-at"]')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(await page.textContent('[data-testid="run-output"]')).toBe("No output: the run was cancelled.");
+
+    const noReason = await harness.open(`#/runs/${harness.runs.mailCancelled ?? ""}`);
+    await noReason.waitForSelector('[data-testid="cancel-reason"]');
+    expect(await noReason.textContent('[data-testid="cancel-reason"]')).toBe("none given");
+  });
+
+  it("shows a pending cancel on a RUNNING run", async () => {
+    const page = await harness.open(`#/runs/${harness.runs.zipCancelling ?? ""}`);
+    await page.waitForSelector('[data-testid="cancel-requested-at"]');
+    expect(await page.textContent("#run-status")).toBe("RUNNING");
+    expect(await page.textContent('[data-testid="cancel-requested-at"]')).toContain("(stops at its next step boundary)");
+    expect(await page.textContent('[data-testid="cancel-reason"]')).toBe("too slow");
+    expect(await page.textContent(".facts")).toContain("Cancel requested");
+  });
+
   it("renders a payload containing <script> as text, and runs none of it", async () => {
     const page = await harness.open(`#/runs/${harness.runs.xss ?? ""}`);
     await page.waitForSelector("#steps");
@@ -94,12 +117,15 @@ describe.skipIf(!ready)("run page", () => {
     expect(await table.evaluate(() => (window as unknown as { __pgqrsXss?: unknown }).__pgqrsXss)).toBeUndefined();
   });
 
-  it("has no resume or retry button without --allow-actions, and the API answers 403", async () => {
+  it("has no resume, retry or cancel button without --allow-actions, and the API answers 403", async () => {
     const paused = await harness.open(`#/runs/${harness.runs.zipPaused ?? ""}`);
     await paused.waitForSelector("#steps");
     expect(await paused.textContent("#run-status")).toBe("PAUSED");
     expect(await paused.textContent("#mode")).toBe("read-only");
-    expect(await paused.locator("#resume-button, #retry-button").count()).toBe(0);
+    expect(await paused.locator("#resume-button, #retry-button, #cancel-button").count()).toBe(0);
+    const queued = await harness.open(`#/runs/${harness.runs.zipQueued ?? ""}`);
+    await queued.waitForSelector("#run-status");
+    expect(await queued.locator("#cancel-button").count()).toBe(0);
     const failed = await harness.open(`#/runs/${harness.runs.zipFailed ?? ""}`);
     await failed.waitForSelector("#run-error");
     expect(await failed.locator("#resume-button, #retry-button").count()).toBe(0);
@@ -108,9 +134,13 @@ describe.skipIf(!ready)("run page", () => {
     const statuses = await failed.evaluate(async (ids) => {
       const post = (path: string) =>
         fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }).then((response) => response.status);
-      return [await post(`/api/runs/${ids.paused}/resume`), await post(`/api/runs/${ids.failed}/retry`)];
+      return [
+        await post(`/api/runs/${ids.paused}/resume`),
+        await post(`/api/runs/${ids.failed}/retry`),
+        await post(`/api/runs/${ids.paused}/cancel`),
+      ];
     }, { paused: harness.runs.zipPaused ?? "", failed: harness.runs.zipFailed ?? "" });
-    expect(statuses).toEqual([403, 403]);
+    expect(statuses).toEqual([403, 403, 403]);
     const after = await harness.sql.query<{ id: string; status: string; visible_in_future: boolean }>(
       "select id::text as id, status, coalesce(visible_at > now(), false) as visible_in_future from pgqrs.runs where id = any($1::bigint[]) order by id",
       [[harness.runs.zipFailed, harness.runs.zipPaused]],

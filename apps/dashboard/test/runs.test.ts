@@ -85,6 +85,20 @@ describe.skipIf(!ready)("runs table", () => {
     await waitForRunIds(page, await idsWhere("status = $1 and workflow = $2", ["RUNNING", "zip_files"]));
   });
 
+  it("filters by CANCELLED and shows each cancelled run's reason", async () => {
+    const page = await harness.open("#/runs");
+    const choices = await page.$$eval("#filter-status option", (options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(choices).toEqual(["", "QUEUED", "RUNNING", "PAUSED", "SUCCESS", "ERROR", "CANCELLED"]);
+    await page.selectOption("#filter-status", "CANCELLED");
+    const cancelled = await idsWhere("status = $1", ["CANCELLED"]);
+    expect(cancelled).toEqual([harness.runs.mailCancelled, harness.runs.zipCancelled]);
+    await waitForRunIds(page, cancelled);
+    expect(page.url()).toContain("status=CANCELLED");
+    const row = `#runs-table tr[data-run-id="${harness.runs.zipCancelled ?? ""}"]`;
+    expect(await page.textContent(`${row} td.note`)).toBe("cancelled: superseded by a newer export");
+    expect(await page.getAttribute(`${row} .badge`, "class")).toContain("status-cancelled");
+  });
+
   it("shows an empty state when nothing matches", async () => {
     const page = await harness.open("#/runs?workflow=bulk_import&status=SUCCESS");
     await page.waitForSelector("#runs-empty");

@@ -2,7 +2,9 @@
 import type { Logger } from "@pgqrs/core";
 import type { WorkflowStore } from "@pgqrs/core/storage";
 import { consumer } from "@pgqrs/worker";
+import { createReportHandler, type ReportHandlerOptions } from "./report-handler";
 import { createZipHandler, type ZipHandlerOptions } from "./zip-handler";
+import { publishReport } from "./workflows/publish-report";
 import { zipFiles } from "./workflows/zip-files";
 
 /** A running worker: its `pollForever()` loop and a clean stop. */
@@ -35,7 +37,14 @@ export function createPrintingLogger(log: (line: string) => void, name: string):
   return { debug: () => undefined, info: () => undefined, warn: print("warn"), error: print("error") };
 }
 
-/** Creates the worker, starts `pollForever()` and prints its health and metrics URLs. */
+/** The part of a created worker {@link launch} needs. */
+interface CreatedWorker {
+  readonly port: number;
+  pollForever(): Promise<void>;
+  stop(options: { timeoutMs: number }): Promise<unknown>;
+}
+
+/** Creates the zip_files worker, starts `pollForever()` and prints its health and metrics URLs. */
 export async function startWorker(options: StartWorkerOptions): Promise<DemoWorker> {
   const { name, store, leaseMs = 10_000, logger, ...handlerOptions } = options;
   const worker = await consumer(name, 0, zipFiles)
@@ -46,6 +55,31 @@ export async function startWorker(options: StartWorkerOptions): Promise<DemoWork
     // The tour owns the process: it stops its workers itself, and Ctrl-C ends it as usual.
     .handleSignals(false)
     .create(store);
+  return launch({ name, worker, leaseMs, log: options.log });
+}
+
+/** Options of {@link startReportWorker}. */
+export interface StartReportWorkerOptions extends Omit<ReportHandlerOptions, "worker"> {
+  name: string;
+  store: WorkflowStore;
+}
+
+/** Creates the publish_report worker of story 6 and starts it like {@link startWorker}. */
+export async function startReportWorker(options: StartReportWorkerOptions): Promise<DemoWorker> {
+  const { name, store, ...handlerOptions } = options;
+  const leaseMs = 10_000;
+  const worker = await consumer(name, 0, publishReport)
+    .handler(createReportHandler({ worker: name, ...handlerOptions }))
+    .leaseMs(leaseMs)
+    .pollIntervalMs(100)
+    .logger(createPrintingLogger(options.log, name))
+    .handleSignals(false)
+    .create(store);
+  return launch({ name, worker, leaseMs, log: options.log });
+}
+
+function launch(args: { name: string; worker: CreatedWorker; leaseMs: number; log: (line: string) => void }): DemoWorker {
+  const { name, worker, leaseMs } = args;
   const polling = worker.pollForever();
   const base = `http://127.0.0.1:${worker.port}`;
   const demoWorker: DemoWorker = {
@@ -58,6 +92,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<DemoWork
       await polling;
     },
   };
-  options.log(`${name} polling (lease ${leaseMs} ms) · ${demoWorker.healthUrl} · ${demoWorker.metricsUrl}`);
+  args.log(`${name} polling (lease ${leaseMs} ms) · ${demoWorker.healthUrl} · ${demoWorker.metricsUrl}`);
   return demoWorker;
 }

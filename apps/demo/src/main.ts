@@ -1,5 +1,6 @@
 /**
- * The pgqrs tour: the zip_files workflow of SPEC §2 in five short stories, each on its own run. Runs on
+ * The pgqrs tour: the zip_files workflow of SPEC §2 in five short stories, each on its own run, and a sixth, a
+ * publish_report workflow that waits for an approval event. Runs on
  * embedded PGlite by default and on PostgreSQL when DATABASE_URL is set. Exits non-zero if a story fails.
  */
 import { rm } from "node:fs/promises";
@@ -10,18 +11,20 @@ import { transientStory } from "./stories/2-transient";
 import { permanentStory } from "./stories/3-permanent";
 import { pauseStory } from "./stories/4-pause";
 import { crashStory } from "./stories/5-worker-killed";
+import { approvalStory } from "./stories/6-approval";
 import type { Story } from "./stories/story";
 import { createTourLog } from "./tour-log";
+import { publishReport } from "./workflows/publish-report";
 import { zipFiles } from "./workflows/zip-files";
 import { describeError } from "./zip-handler";
 
-const stories: readonly Story[] = [successStory, transientStory, permanentStory, pauseStory, crashStory];
+const stories: readonly Story[] = [successStory, transientStory, permanentStory, pauseStory, crashStory, approvalStory];
 
 async function main(): Promise<number> {
   const started = performance.now();
   const log = createTourLog();
   const databaseUrl = process.env.DATABASE_URL === "" ? undefined : process.env.DATABASE_URL;
-  log.plain("pgqrs demo: the zip_files workflow in five stories");
+  log.plain("pgqrs demo: the zip_files workflow in five stories, and an approval in a sixth");
   const folder = await createDemoFolder();
   const results: { title: string; error?: unknown }[] = [];
   try {
@@ -29,6 +32,7 @@ async function main(): Promise<number> {
     const demoStore = await openDemoStore(databaseUrl);
     try {
       await demoStore.store.createWorkflow(zipFiles.name); // idempotent
+      await demoStore.store.createWorkflow(publishReport.name);
       log.plain(`store:  ${demoStore.label}`);
       const objects = await listObjects(folder.bucket, "");
       log.plain(`bucket: ${folder.bucket} (${objects.map((object) => object.key).join(", ")})`);

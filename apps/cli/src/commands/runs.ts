@@ -10,6 +10,7 @@ import { formatShortTime } from "../format/time";
 import { writeJson, writeLines, type CliIo } from "../io";
 import { parseLimit, parseStatus, runStatuses } from "../parse-options";
 import { createSession } from "../session";
+import { registerCancel } from "./runs-cancel";
 
 interface ListOptions {
   workflow?: string;
@@ -19,14 +20,20 @@ interface ListOptions {
   json?: boolean;
 }
 
-/** `pgqrs runs list | show | resume | retry`. */
+/** `pgqrs runs list | show | resume | retry | cancel`. */
 export function registerRuns(program: Command, io: CliIo): void {
-  const runs = program.command("runs").description("list, inspect, resume and retry runs");
-  withExamples(runs, ["pgqrs runs list --status ERROR", "pgqrs runs show 42", "pgqrs runs retry 42"]);
+  const runs = program.command("runs").description("list, inspect, resume, retry and cancel runs");
+  withExamples(runs, [
+    "pgqrs runs list --status ERROR",
+    "pgqrs runs show 42",
+    "pgqrs runs retry 42",
+    `pgqrs runs cancel 42 --reason "order withdrawn"`,
+  ]);
   registerList(runs, io);
   registerShow(runs, io);
   registerResume(runs, io);
   registerRetry(runs, io);
+  registerCancel(runs, io);
 }
 
 function registerList(runs: Command, io: CliIo): void {
@@ -72,6 +79,7 @@ function registerList(runs: Command, io: CliIo): void {
   withExamples(command, [
     "pgqrs runs list",
     "pgqrs runs list --workflow zip_files --status ERROR --limit 50",
+    "pgqrs runs list --status CANCELLED",
     "pgqrs runs list --cursor <the next cursor printed by the previous page>",
   ]);
 }

@@ -17,11 +17,11 @@ interface WaitCommandOptions {
 /** How often the spinner re-reads the run's status; the wait itself listens for notifications. */
 const statusRefreshMs = 1_000;
 
-/** `pgqrs wait RUN_ID`: waits for a run to finish; exit 0 on SUCCESS, 1 on ERROR or timeout. */
+/** `pgqrs wait RUN_ID`: waits for a run to finish; exit 0 on SUCCESS, 1 on ERROR, CANCELLED or timeout. */
 export function registerWait(program: Command, io: CliIo): void {
   const command = program
     .command("wait")
-    .description("wait until a run finishes; prints its output, exits 1 when it ends ERROR")
+    .description("wait until a run finishes; prints its output, exits 1 when it ends ERROR or CANCELLED")
     .argument("<runId>", "the run's id (trigger prints it)")
     .option("--timeout-ms <n>", "give up after this many milliseconds (exit 1; the run goes on)", parseNonNegativeInteger)
     .option("--json", "print the finished run as JSON (like runs show --json)")

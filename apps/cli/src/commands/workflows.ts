@@ -6,14 +6,19 @@ import { formatShortTime } from "../format/time";
 import { writeJson, writeLines, type CliIo } from "../io";
 import { createSession } from "../session";
 
-/** `pgqrs workflows list` and `pgqrs workflows create NAME`. */
+/** `pgqrs workflows list`, `create NAME`, `pause NAME` and `resume NAME`. */
 export function registerWorkflows(program: Command, io: CliIo): void {
-  const workflows = program.command("workflows").description("list and create workflows");
-  withExamples(workflows, ["pgqrs workflows list", "pgqrs workflows create zip_files"]);
+  const workflows = program.command("workflows").description("list, create, pause and resume workflows");
+  withExamples(workflows, [
+    "pgqrs workflows list",
+    "pgqrs workflows create zip_files",
+    "pgqrs workflows pause zip_files",
+    "pgqrs workflows resume zip_files",
+  ]);
 
   const list = workflows
     .command("list")
-    .description("list every workflow, by name")
+    .description("list every workflow, by name, and whether an operator paused it")
     .option("--json", "print a JSON array instead of a table")
     .action(async (options: { json?: boolean }, self: Command) => {
       const session = createSession(io, self);
@@ -21,7 +26,11 @@ export function registerWorkflows(program: Command, io: CliIo): void {
       if (options.json === true) {
         writeJson(
           io.stdout,
-          records.map((record) => ({ name: record.name, createdAt: record.createdAt.toISOString() })),
+          records.map((record) => ({
+            name: record.name,
+            createdAt: record.createdAt.toISOString(),
+            pausedAt: record.pausedAt?.toISOString() ?? null,
+          })),
         );
         return;
       }
@@ -32,8 +41,12 @@ export function registerWorkflows(program: Command, io: CliIo): void {
       writeLines(
         io.stdout,
         renderTable(
-          [{ header: "NAME" }, { header: "CREATED" }],
-          records.map((record) => [record.name, formatShortTime(record.createdAt)]),
+          [{ header: "NAME" }, { header: "CREATED" }, { header: "STATE" }],
+          records.map((record) => [
+            record.name,
+            formatShortTime(record.createdAt),
+            record.pausedAt === null ? "active" : `paused since ${formatShortTime(record.pausedAt)}`,
+          ]),
         ),
       );
     });
@@ -58,4 +71,51 @@ export function registerWorkflows(program: Command, io: CliIo): void {
       ]);
     });
   withExamples(create, ["pgqrs workflows create zip_files", "pgqrs workflows create billing.send-invoice"]);
+
+  registerPause(workflows, io);
+  registerResume(workflows, io);
+}
+
+function registerPause(workflows: Command, io: CliIo): void {
+  const command = workflows
+    .command("pause")
+    .description("stop workers claiming this workflow's runs; runs in flight finish, triggers still enqueue (idempotent)")
+    .argument("<name>", "the workflow's name")
+    .action(async (name: string, _options: object, self: Command) => {
+      const session = createSession(io, self);
+      assertWorkflowName(name);
+      const { wasPaused, record } = await session.withStore(async (store) => {
+        const before = await store.getWorkflow({ name });
+        return { wasPaused: (before?.pausedAt ?? null) !== null, record: await store.pauseWorkflow({ name }) };
+      });
+      const since = formatShortTime(record.pausedAt);
+      writeLines(io.stdout, [
+        wasPaused
+          ? `workflow ${record.name} was already paused (since ${since}); nothing changed`
+          : `paused workflow ${record.name}: workers claim none of its runs; runs in flight finish and triggers still enqueue`,
+        `resume it with: pgqrs workflows resume ${record.name}`,
+      ]);
+    });
+  withExamples(command, ["pgqrs workflows pause zip_files", "pgqrs workflows pause zip_files && pgqrs status"]);
+}
+
+function registerResume(workflows: Command, io: CliIo): void {
+  const command = workflows
+    .command("resume")
+    .description("let workers claim this workflow's runs again, at once (idempotent)")
+    .argument("<name>", "the workflow's name")
+    .action(async (name: string, _options: object, self: Command) => {
+      const session = createSession(io, self);
+      assertWorkflowName(name);
+      const { wasPaused, record } = await session.withStore(async (store) => {
+        const before = await store.getWorkflow({ name });
+        return { wasPaused: (before?.pausedAt ?? null) !== null, record: await store.resumeWorkflow({ name }) };
+      });
+      writeLines(io.stdout, [
+        wasPaused
+          ? `resumed workflow ${record.name}: workers claim its runs again`
+          : `workflow ${record.name} was not paused; nothing changed`,
+      ]);
+    });
+  withExamples(command, ["pgqrs workflows resume zip_files"]);
 }

@@ -41,6 +41,11 @@ export function renderRunDetails(run: RunWithSteps): string[] {
   if (run.visibleAt !== null) lines.push(`visible at   ${formatTime(run.visibleAt)}`);
   if (run.leaseExpiresAt !== null) lines.push(`lease ends   ${formatTime(run.leaseExpiresAt)}`);
   if (run.pauseReason !== null) lines.push(`paused for   ${run.pauseReason}`);
+  if (run.cancelRequestedAt !== null) {
+    // Still RUNNING: the request waits for the worker's next step boundary.
+    const label = run.status === "CANCELLED" ? "cancelled    " : "cancel asked ";
+    lines.push(`${label}${formatTime(run.cancelRequestedAt)}${run.cancelReason === null ? "" : ` (${run.cancelReason})`}`);
+  }
   lines.push(`input        ${formatBytes(jsonByteLength(run.input))}`);
   if (run.status === "SUCCESS") {
     lines.push(`output       ${run.output === undefined ? "none (void)" : formatBytes(jsonByteLength(run.output))}`);
@@ -80,6 +85,8 @@ export function runDetailsJson(run: RunWithSteps): Record<string, unknown> {
     visibleAt: iso(run.visibleAt),
     leaseExpiresAt: iso(run.leaseExpiresAt),
     pauseReason: run.pauseReason,
+    cancelRequestedAt: iso(run.cancelRequestedAt),
+    cancelReason: run.cancelReason,
     input: run.input,
     output: run.output ?? null,
     outputBytes: jsonByteLength(run.output),

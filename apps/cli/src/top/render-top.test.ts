@@ -4,7 +4,7 @@ import { progressBar, renderTop, topMetrics, type TopState } from "./render-top"
 import type { TopSnapshot } from "./top-snapshot";
 
 function counts(byStatus: Partial<Record<string, number>>, oldestQueuedAt: Date | null = null): RunCounts {
-  const full = { QUEUED: 0, RUNNING: 0, SUCCESS: 0, ERROR: 0, PAUSED: 0, ...byStatus } as RunCounts["byStatus"];
+  const full = { QUEUED: 0, RUNNING: 0, SUCCESS: 0, ERROR: 0, PAUSED: 0, CANCELLED: 0, ...byStatus } as RunCounts["byStatus"];
   return { byStatus: full, visibleQueued: full.QUEUED, oldestQueuedAt };
 }
 
@@ -44,9 +44,9 @@ describe("pgqrs top rendering", () => {
   it("renders counts per workflow and in total, rates, queue age, workers and progress", () => {
     const lines = renderTop(state, { width: 120, height: 40, title: "postgres://app:***@db/app" });
     expect(lines[0]).toBe("pgqrs top  postgres://app:***@db/app  up 2s  (q or Ctrl-C to quit)");
-    expect(lines).toContain("WORKFLOW   QUEUED  RUNNING  PAUSED  SUCCESS  ERROR  ALL");
-    expect(lines).toContain("zip_files       6        2       0        8      1   17");
-    expect(lines).toContain("total           6        2       0        8      1   17");
+    expect(lines).toContain("WORKFLOW   QUEUED  RUNNING  PAUSED  SUCCESS  ERROR  CANCELLED  ALL");
+    expect(lines).toContain("zip_files       6        2       0        8      1          0   17");
+    expect(lines).toContain("total           6        2       0        8      1          0   17");
     expect(lines).toContain("throughput  4.0 runs/s now, 2.0 runs/s since start");
     expect(lines).toContain("queue       6 claimable now, oldest waiting 4s");
     expect(lines).toContain("workers     2 live");

@@ -1,11 +1,11 @@
 /**
  * Seeds runs in every status through the store API, the way a worker would leave them: enqueue, claim, save steps,
- * then complete, fail, retry, pause, or leave running / queued.
+ * then complete, fail, retry, pause, or leave running / queued; or cancel, as an operator would.
  */
 import type { JsonValue, StoredError, WorkflowStore } from "@pgqrs/core/storage";
 
 /** How a seeded run ends up. */
-export type SeedEnd = "success" | "error" | "paused" | "running" | "queued" | "retried";
+export type SeedEnd = "success" | "error" | "paused" | "running" | "queued" | "retried" | "cancelled" | "cancelRequested";
 
 /** One run to seed. */
 export interface RunSpec {
@@ -19,6 +19,8 @@ export interface RunSpec {
   output?: JsonValue;
   error?: Omit<StoredError, "attempt">;
   pauseReason?: string;
+  /** The reason given to `cancelRun` ("cancelled", "cancelRequested"). */
+  cancelReason?: string;
 }
 
 /** The seeded runs' ids by label. */
@@ -44,6 +46,10 @@ async function seedClaimed(store: WorkflowStore, workerId: string, spec: RunSpec
     case "paused":
       await store.pauseRun({ ...lease, delayMs: hour, reason: spec.pauseReason });
       break;
+    case "cancelRequested":
+      // Stays RUNNING with the request recorded, as until its worker reaches a step boundary.
+      await store.cancelRun({ runId: claimed.runId, ...(spec.cancelReason === undefined ? {} : { reason: spec.cancelReason }) });
+      break;
     case "retried":
       // Back to QUEUED with its error kept, visible in an hour so nothing claims it during the test.
       await store.retryRun({ ...lease, error, delayMs: hour });
@@ -60,6 +66,13 @@ export async function seedRuns(store: WorkflowStore, specs: readonly RunSpec[]):
   for (const workflow of new Set(specs.map((spec) => spec.workflow))) await store.createWorkflow(workflow);
   const workers = new Map<string, string>();
   for (const spec of specs.filter((candidate) => candidate.end !== "queued")) {
+    if (spec.end === "cancelled") {
+      // Cancelled while QUEUED: never claimed, CANCELLED at once.
+      const { message } = await store.enqueue({ workflow: spec.workflow, input: spec.input });
+      await store.cancelRun({ runId: message.runId, ...(spec.cancelReason === undefined ? {} : { reason: spec.cancelReason }) });
+      ids[spec.label] = message.runId;
+      continue;
+    }
     let workerId = workers.get(spec.workflow);
     if (workerId === undefined) {
       workerId = (await store.registerWorker({ name: "seed", workflow: spec.workflow })).workerId;
@@ -112,9 +125,12 @@ export const standardRuns: readonly RunSpec[] = [
   },
   { label: "zipPaused", workflow: "zip_files", input: { bucket: "big", prefix: "" }, end: "paused", steps: [{ id: "list_files", output: ["x"] }], pauseReason: "waiting for approval" },
   { label: "zipRunning", workflow: "zip_files", input: { bucket: "live", prefix: "" }, end: "running", steps: [{ id: "list_files", output: ["y"] }] },
+  { label: "zipCancelled", workflow: "zip_files", input: { bucket: "old", prefix: "" }, end: "cancelled", cancelReason: "superseded by a newer export" },
+  { label: "zipCancelling", workflow: "zip_files", input: { bucket: "slow", prefix: "" }, end: "cancelRequested", steps: [{ id: "list_files", output: ["z"] }], cancelReason: "too slow" },
   { label: "zipRetried", workflow: "zip_files", input: { bucket: "flaky", prefix: "" }, end: "retried", error: { name: "TransientError", message: "connection reset" } },
   { label: "mailOk", workflow: "send_email", input: { to: "a@example.com" }, end: "success", steps: [{ id: "render", output: undefined }, { id: "send", output: { id: "m-1" } }], output: null },
   { label: "mailFailed", workflow: "send_email", input: { to: "b@example.com" }, end: "error", error: { name: "Error", message: "mailbox full" } },
+  { label: "mailCancelled", workflow: "send_email", input: { to: "e@example.com" }, end: "cancelled" },
   { label: "mailPaused", workflow: "send_email", input: { to: "c@example.com" }, end: "paused", pauseReason: "rate limited" },
   {
     label: "xss",

@@ -39,6 +39,6 @@ export function getJson<T>(path: string): Promise<T> {
 }
 
 /** POST to an action of the dashboard API (JSON, so a cross-site form cannot forge it). */
-export function postAction<T>(path: string): Promise<T> {
-  return request<T>(path, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+export function postAction<T>(path: string, body: object = {}): Promise<T> {
+  return request<T>(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }

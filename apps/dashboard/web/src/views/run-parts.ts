@@ -37,6 +37,13 @@ export function factList(run: ApiRunDetail): HTMLElement {
   if (run.status === "QUEUED" || run.status === "PAUSED") facts.push(["Visible at", formatTime(run.visibleAt)]);
   if (run.status === "RUNNING") facts.push(["Lease ends", formatTime(run.leaseExpiresAt)]);
   if (run.pauseReason !== null) facts.push(["Pause reason", el("span", { data: { testid: "pause-reason" } }, run.pauseReason)]);
+  if (run.cancelRequestedAt !== null) {
+    // On a RUNNING run the request is pending: its worker ends it CANCELLED at the next step boundary.
+    const label = run.status === "CANCELLED" ? "Cancelled at" : "Cancel requested";
+    const note = run.status === "RUNNING" ? " (stops at its next step boundary)" : "";
+    facts.push([label, el("span", { data: { testid: "cancel-requested-at" } }, `${formatTime(run.cancelRequestedAt)}${note}`)]);
+    facts.push(["Cancel reason", el("span", { data: { testid: "cancel-reason" } }, run.cancelReason ?? "none given")]);
+  }
   const list = el("dl", { class: "facts" });
   for (const [term, value] of facts) list.append(el("dt", {}, term), el("dd", {}, value));
   return list;

@@ -9,31 +9,61 @@ interface Action {
   id: string;
   label: string;
   path: string;
+  body?: object;
+  /** Styles a destructive action apart from the others. */
+  danger?: boolean;
   question: string;
   done: (run: ApiRunSummary) => string;
 }
 
-function actionFor(run: ApiRunDetail): Action | null {
+/** The reason the dashboard records with a cancel. */
+const cancelReason = "cancelled from the dashboard";
+
+function cancelAction(run: ApiRunDetail, base: string): Action {
+  const running = run.status === "RUNNING";
+  return {
+    id: "cancel-button",
+    label: "Cancel",
+    path: `${base}/cancel`,
+    body: { reason: cancelReason },
+    danger: true,
+    question: running
+      ? `Cancel run ${run.runId}? It is RUNNING: its worker stops it at its next step boundary and it ends CANCELLED. This cannot be undone.`
+      : `Cancel run ${run.runId}? It ends CANCELLED at once and no worker will run it. This cannot be undone.`,
+    done: (updated) =>
+      updated.status === "CANCELLED"
+        ? `Run ${updated.runId} cancelled: it is CANCELLED.`
+        : `Cancel requested for run ${updated.runId}: it is still ${updated.status} and stops at its next step boundary.`,
+  };
+}
+
+function actionsFor(run: ApiRunDetail): Action[] {
   const base = `/api/runs/${encodeURIComponent(run.runId)}`;
+  const actions: Action[] = [];
   if (run.status === "PAUSED") {
-    return {
+    actions.push({
       id: "resume-button",
       label: "Resume now",
       path: `${base}/resume`,
       question: `Resume run ${run.runId} now? A worker will pick it up at once instead of when its pause ends.`,
       done: (updated) => `Run ${updated.runId} resumed: it is ${updated.status} and visible to workers now.`,
-    };
+    });
   }
   if (run.status === "ERROR") {
-    return {
+    actions.push({
       id: "retry-button",
       label: "Retry",
       path: `${base}/retry`,
       question: `Retry run ${run.runId}? It is queued again on the same run id and skips the steps it completed.`,
       done: (updated) => `Run ${updated.runId} queued again: it is ${updated.status}.`,
-    };
+    });
   }
-  return null;
+  // A RUNNING run whose cancel is pending needs no second request.
+  const pending = run.status === "RUNNING" && run.cancelRequestedAt !== null;
+  if ((run.status === "QUEUED" || run.status === "PAUSED" || run.status === "RUNNING") && !pending) {
+    actions.push(cancelAction(run, base));
+  }
+  return actions;
 }
 
 /** The run page: status, attempts, input, output, the error and its causes, and the steps on a timeline. */
@@ -48,7 +78,7 @@ export function runView(runId: string, context: ViewContext): View {
   const perform = async (action: Action) => {
     if (!window.confirm(action.question)) return;
     try {
-      const updated = await postAction<ApiRunSummary>(action.path);
+      const updated = await postAction<ApiRunSummary>(action.path, action.body);
       replaceChildren(flash, el("p", { class: "ok" }, action.done(updated)));
     } catch (error) {
       const message = error instanceof ApiFailure ? error.message : String(error);
@@ -60,13 +90,15 @@ export function runView(runId: string, context: ViewContext): View {
   const render = (run: ApiRunDetail) => {
     // Keep the <details> a reader opened across re-renders.
     const open = new Set([...body.querySelectorAll<HTMLDetailsElement>("details[data-key]")].filter((d) => d.open).map((d) => d.dataset.key));
-    const action = context.info.allowActions ? actionFor(run) : null;
+    const actions = context.info.allowActions ? actionsFor(run) : [];
     replaceChildren(
       header,
       el("h1", {}, `Run ${run.runId}`),
       el("span", { class: statusClass(run.status), id: "run-status" }, run.status),
       el("span", { class: "spacer" }),
-      action === null ? null : el("button", { id: action.id, class: "action", onClick: () => void perform(action) }, action.label),
+      ...actions.map((action) =>
+        el("button", { id: action.id, class: action.danger === true ? "action danger" : "action", onClick: () => void perform(action) }, action.label),
+      ),
     );
     body.className = "";
     replaceChildren(
@@ -88,7 +120,9 @@ export function runView(runId: string, context: ViewContext): View {
             ? "No output (the handler returned nothing)."
             : run.status === "ERROR"
               ? "No output: the run failed."
-              : "No output yet.",
+              : run.status === "CANCELLED"
+                ? "No output: the run was cancelled."
+                : "No output yet.",
       }),
     );
     for (const details of body.querySelectorAll<HTMLDetailsElement>("details[data-key]")) {

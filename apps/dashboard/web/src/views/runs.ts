@@ -38,7 +38,10 @@ function select(options: { id: string; label: string; value: string; choices: st
 }
 
 function row(run: ApiRunSummary): HTMLTableRowElement {
-  const note = run.errorSummary ?? (run.pauseReason === null ? "" : `paused: ${run.pauseReason}`);
+  const note =
+    run.status === "CANCELLED"
+      ? `cancelled${run.cancelReason === null ? "" : `: ${run.cancelReason}`}`
+      : (run.errorSummary ?? (run.pauseReason === null ? "" : `paused: ${run.pauseReason}`));
   return el(
     "tr",
     { data: { runId: run.runId, status: run.status, workflow: run.workflow } },
