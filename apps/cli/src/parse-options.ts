@@ -32,6 +32,21 @@ export function parseInterval(value: string): number {
   return integer(value, 100);
 }
 
+/** A commander option parser for `--port`: 0 (any free port) to 65535. */
+export function parsePort(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) > 65_535) {
+    throw new InvalidArgumentError("expected a whole number from 0 to 65535 (0 picks a free port)");
+  }
+  return Number(value);
+}
+
+/** A commander option parser for `--host`: any non-empty address (the server's listen call checks the rest). */
+export function parseHost(value: string): string {
+  const host = value.trim();
+  if (host === "") throw new InvalidArgumentError("expected an address such as 127.0.0.1, ::1 or 0.0.0.0");
+  return host;
+}
+
 /** A commander option parser for `--status`, case-insensitive. */
 export function parseStatus(value: string): RunStatus {
   const status = value.trim().toUpperCase();

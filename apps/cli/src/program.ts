@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import packageJson from "../package.json" with { type: "json" };
+import { registerDashboard } from "./commands/dashboard";
 import { registerEvents } from "./commands/events";
 import { registerMigrate } from "./commands/migrate";
 import { registerRuns } from "./commands/runs";
@@ -39,6 +40,7 @@ export function createProgram(io: CliIo, secrets: readonly string[]): Command {
   registerWait(program, io);
   registerEvents(program, io);
   registerTop(program, io);
+  registerDashboard(program, io);
   withExamples(program, [
     "export DATABASE_URL=postgres://app:secret@localhost:5432/app",
     "pgqrs migrate",
@@ -50,6 +52,7 @@ export function createProgram(io: CliIo, secrets: readonly string[]): Command {
     `pgqrs runs cancel 1 --reason "no longer needed"`,
     "pgqrs workflows pause zip_files",
     "pgqrs top",
+    "pgqrs dashboard",
   ]);
   return program;
 }

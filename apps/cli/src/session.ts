@@ -60,6 +60,19 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The CLI's one message for a database without the pgqrs tables (a usage error, exit 2), when `error` is one;
+ * otherwise `error` unchanged. For rethrowing: `throw explainMissingSchema(error)`.
+ */
+export function explainMissingSchema(error: unknown): unknown {
+  const code = databaseErrorCode(error);
+  if (code === undefined || !missingSchemaCodes.has(code)) return error;
+  return new CliError("the database has no pgqrs schema yet; create it with: pgqrs migrate", {
+    exitCode: ExitCode.Usage,
+    cause: error,
+  });
+}
+
 function storeLogger(io: CliIo, options: { verbose: boolean; secrets: string[] }): StoreLogger {
   return {
     warn(object, message) {
@@ -93,14 +106,7 @@ export function createSession(io: CliIo, command: Command): Session {
       try {
         return await task(store);
       } catch (error) {
-        const code = databaseErrorCode(error);
-        if (code !== undefined && missingSchemaCodes.has(code)) {
-          throw new CliError("the database has no pgqrs schema yet; create it with: pgqrs migrate", {
-            exitCode: ExitCode.Usage,
-            cause: error,
-          });
-        }
-        throw error;
+        throw explainMissingSchema(error);
       } finally {
         await store.close();
       }

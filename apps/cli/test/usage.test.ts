@@ -28,6 +28,7 @@ const commands = [
   ["trigger"],
   ["wait"],
   ["top"],
+  ["dashboard"],
 ];
 
 /** A URL to a port nothing listens on, with a password that must never be printed. */

@@ -4,7 +4,7 @@ import type { WorkflowStore } from "@pgqrs/core/storage";
 import { createDashboardApp } from "./create-app";
 import { isLoopback } from "./guards";
 import { redactUrl, urlSecrets } from "./redact-url";
-import { defaultStaticDir } from "./static-dir";
+import { buildPageCommand, findStaticDir, hasBuiltPage } from "./static-dir";
 
 /** Options of {@link startDashboard}. */
 export interface StartDashboardOptions {
@@ -17,7 +17,11 @@ export interface StartDashboardOptions {
   host?: string;
   /** Enables resume, retry and cancel. @default false */
   allowActions?: boolean;
-  /** The built page. @default the `web` folder next to the built server, or `dist/web` in the workspace */
+  /**
+   * The built page (a folder with `index.html`). When it holds no page, only the JSON API is served and every other
+   * path answers 503 with how to build the page.
+   * @default the `web` folder next to the built server, or `dist/web` in the workspace
+   */
   staticDir?: string;
   /** The page's refresh interval. @default 2000 */
   pollIntervalMs?: number;
@@ -29,6 +33,8 @@ export interface RunningDashboard {
   url: string;
   port: number;
   host: string;
+  /** The folder the page is served from, or `null` when the page is not built and only the API is served. */
+  staticDir: string | null;
   /** Stops listening and ends open connections. The store stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -39,15 +45,27 @@ export interface RunningDashboard {
  */
 export async function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
   const host = options.host ?? "127.0.0.1";
+  const candidate = options.staticDir ?? findStaticDir();
+  const staticDir = candidate !== undefined && hasBuiltPage(candidate) ? candidate : null;
   const app = createDashboardApp({
     store: options.store,
     allowActions: options.allowActions ?? false,
     databaseLabel: redactUrl(options.databaseUrl),
     secrets: urlSecrets(options.databaseUrl),
-    staticDir: options.staticDir ?? defaultStaticDir(),
+    staticDir: staticDir ?? undefined,
     loopbackOnly: isLoopback(host),
     pollIntervalMs: options.pollIntervalMs,
   });
+  if (staticDir === null) {
+    // The API routes (and their 404 for unknown API paths) are registered already; this only answers the page's paths.
+    app.get("*", (context) =>
+      context.text(
+        `The dashboard page is not built, so only its JSON API is served (try /api/overview).\n` +
+          `Build the page with \`${buildPageCommand}\` and restart the dashboard.\n`,
+        503,
+      ),
+    );
+  }
   const server = createAdaptorServer({ fetch: app.fetch });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -62,6 +80,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
     host,
+    staticDir,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

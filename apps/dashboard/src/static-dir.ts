@@ -1,18 +1,23 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** What to run when the page is missing: the page is built by Vite, apart from the server. */
+export const buildPageCommand = "pnpm --filter @pgqrs/dashboard build:web";
+
+/** True when `dir` holds a built page (an `index.html`). */
+export function hasBuiltPage(dir: string): boolean {
+  return existsSync(join(dir, "index.html"));
+}
+
 /**
- * Where the built page is: `web/` beside the bundled server (`dist/cli.js` → `dist/web`) once published, or
- * `dist/web` of the package when running from source. Returns the first that holds an `index.html`.
- * @throws Error when neither exists (build the page first: `pnpm --filter @pgqrs/dashboard build:web`).
+ * Where the built page is: `web/` beside the bundled server (`dist/index.js` → `dist/web`) once published, or
+ * `dist/web` of the package when running from source in the workspace. Returns the first that holds an
+ * `index.html`, or `undefined` when the page has not been built (run {@link buildPageCommand}).
  */
-export function defaultStaticDir(): string {
+export function findStaticDir(): string | undefined {
   const candidates = [new URL("./web/", import.meta.url), new URL("../dist/web/", import.meta.url)].map((url) =>
     fileURLToPath(url),
   );
-  const found = candidates.find((dir) => existsSync(`${dir}index.html`));
-  if (found === undefined) {
-    throw new Error("the dashboard page is not built; run `pnpm --filter @pgqrs/dashboard build:web` (vite build) first");
-  }
-  return found;
+  return candidates.find((dir) => hasBuiltPage(dir));
 }

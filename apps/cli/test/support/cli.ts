@@ -23,6 +23,8 @@ export interface CliOptions {
   databaseUrl?: string;
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Modules to preload with `--import`, after tsx (relative to the package root). */
+  preload?: readonly string[];
 }
 
 /** A CLI process still running. */
@@ -32,7 +34,8 @@ export interface RunningCli {
   /** Output so far. */
   stdout(): string;
   stderr(): string;
-  kill(): void;
+  /** Sends `signal` (SIGKILL by default). */
+  kill(signal?: NodeJS.Signals): void;
 }
 
 /** Starts the CLI and returns at once. */
@@ -40,7 +43,8 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   delete env.DATABASE_URL;
   if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
-  const child = spawn(process.execPath, ["--import", "tsx", mainPath, ...args], {
+  const preload = (options.preload ?? []).flatMap((module) => ["--import", module]);
+  const child = spawn(process.execPath, ["--import", "tsx", ...preload, mainPath, ...args], {
     cwd: cliRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -53,7 +57,7 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-  return { done, stdout: () => stdout, stderr: () => stderr, kill: () => child.kill("SIGKILL") };
+  return { done, stdout: () => stdout, stderr: () => stderr, kill: (signal = "SIGKILL") => child.kill(signal) };
 }
 
 /** Runs the CLI to completion. */
