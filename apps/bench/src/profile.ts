@@ -6,8 +6,9 @@
  * transaction.
  *
  * `--no-notify` is a what-if: it shadows `pg_notify` with a no-op for the profiled database only (a schema ahead of
- * `pg_catalog` in its `search_path`), to show what the NOTIFYs in pgqrs's write transactions cost (each one takes
- * the server-wide notify lock until its commit is flushed, so notifying commits run one at a time).
+ * `pg_catalog` in its `search_path`), to show what pgqrs's NOTIFYs cost: a NOTIFY inside a write transaction holds the
+ * server-wide notify lock until that commit is flushed, so notifying commits run one at a time; the store's own
+ * batches of post-commit events (`pgqrs_publish_events`) write nothing and hold it only briefly.
  * `--pglite` profiles embedded PGlite instead (`worker.drain()`).
  */
 import { PGlite } from "@electric-sql/pglite";

@@ -3,10 +3,12 @@ import { workflowNameFrom } from "@pgqrs/core";
 import type { StoreEvent, WorkflowStore } from "@pgqrs/core/storage";
 import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
+import { publishEvents } from "./events";
 import { createPgListener, createPgliteListener } from "./listener";
 import type { Listener } from "./listener";
 import { consoleLogger } from "./logger";
 import type { StoreLogger } from "./logger";
+import { createNotifier } from "./notifier";
 import { acknowledgeCancel } from "./queries/acknowledge-cancel";
 import { cancelRun } from "./queries/cancel-run";
 import { claimRuns } from "./queries/claim-runs";
@@ -28,7 +30,14 @@ import { saveStep } from "./queries/save-step";
 import { sendEvent } from "./queries/send-event";
 import { deregisterWorker, listWorkers, registerWorker } from "./queries/workers";
 import { createWorkflow, getWorkflow, listWorkflows } from "./queries/workflows";
+import { execute } from "./statement";
 import type { Database, Executor } from "./statement";
+
+/**
+ * How long a completion's `run-changed` waits for others to share its NOTIFY statement when none is in flight: a
+ * waiting `result()` hears of a finished run this much later, in exchange for far fewer statements under load.
+ */
+const publishDelayMs = 2;
 
 /** Options every form of {@link createPostgresStore} takes. */
 export interface StoreOptions {
@@ -106,6 +115,18 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
       ? query(resolved)
       : Promise.resolve(db).then((database) => query((resolved ??= { db: database, preparedStatements })));
   let closing: Promise<void> | null = null;
+  // The fenced writes' events, published once they have committed. Always on, listener or not: other processes
+  // (a client waiting for a result) listen on the same database.
+  const notifier = createNotifier({
+    send: async (payloads) => {
+      await run((executor) => execute(executor, publishEvents, { payloads: JSON.stringify(payloads) }));
+    },
+    logger,
+    delayMs: publishDelayMs,
+    maxBatch: 100,
+  });
+  const publishing = <TArgs>(write: (executor: Executor, args: TArgs) => Promise<StoreEvent[]>) => (args: TArgs) =>
+    run(async (executor) => notifier.publish(await write(executor, args)));
 
   return {
     specVersion: "v1",
@@ -123,12 +144,12 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
     claimRuns: (args) => run((executor) => claimRuns(executor, args)),
     extendLeases: (args) => run((executor) => extendLeases(executor, args)),
     saveStep: (args) => run((executor) => saveStep(executor, args)),
-    completeRun: (args) => run((executor) => completeRun(executor, args)),
-    failRun: (args) => run((executor) => failRun(executor, args)),
-    retryRun: (args) => run((executor) => retryRun(executor, args)),
-    pauseRun: (args) => run((executor) => pauseRun(executor, args)),
-    releaseRun: (args) => run((executor) => releaseRun(executor, args)),
-    acknowledgeCancel: (args) => run((executor) => acknowledgeCancel(executor, args)),
+    completeRun: publishing(completeRun),
+    failRun: publishing(failRun),
+    retryRun: publishing(retryRun),
+    pauseRun: publishing(pauseRun),
+    releaseRun: publishing(releaseRun),
+    acknowledgeCancel: publishing(acknowledgeCancel),
     cancelRun: (args) => run((executor) => cancelRun(executor, args)),
     sendEvent: (args) => run((executor) => sendEvent(executor, args)),
     getEvent: (args) => run((executor) => getEvent(executor, args)),
@@ -141,6 +162,8 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
     ...(listener ? { subscribe: (args: { onEvent: (event: StoreEvent) => void }) => listener.subscribe(args.onEvent) } : {}),
     close() {
       closing ??= (async () => {
+        // Before the pool ends: what committed is announced.
+        await notifier.close();
         await listener?.close();
         await options.owned?.close();
         if (isPool(client)) client.off("error", onPoolError);
@@ -152,7 +175,8 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
 
 /**
  * A store over an already-migrated database (run `migrate()` first, or use `connect()`, which does both).
- * `close()` stops the store's LISTEN connection but never ends the pool or PGlite instance passed in.
+ * `close()` publishes the events of writes that already committed, stops the store's LISTEN connection, and never
+ * ends the pool or PGlite instance passed in.
  *
  * @example
  * const store = createPostgresStore({ pool });

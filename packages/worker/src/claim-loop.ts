@@ -64,7 +64,8 @@ async function claim(context: ClaimLoopContext, limit: number): Promise<ClaimedR
 export async function runClaimLoop(context: ClaimLoopContext, mode: ClaimLoopMode): Promise<void> {
   const { slots, wakeup, stopSignal } = context;
   while (!stopSignal.aborted) {
-    const free = context.concurrency - slots.size;
+    // Slots whose handler is done count as free while their outcome is written: the claim overlaps that write.
+    const free = context.concurrency - slots.busy;
     let claimedCount = 0;
     if (free > 0) {
       context.beforeClaim();

@@ -9,7 +9,10 @@ import { resolveWorkerConfig, type BuilderState } from "./worker-options";
 export interface ConsumerBuilder<TInput, TOutput> {
   /** The workflow's handler: `params` is the input schema's output type, the return value the output type. Required. */
   handler(fn: WorkflowHandler<TInput, TOutput>): ConsumerBuilder<TInput, TOutput>;
-  /** Runs executed at once; each claim asks for the free slots only. An integer from 1. @default 10 */
+  /**
+   * Handlers run at once; each claim asks for the free slots only. A slot is free again as soon as its handler is
+   * done, while the engine still writes the outcome. An integer from 1. @default 10
+   */
   concurrency(n: number): ConsumerBuilder<TInput, TOutput>;
   /** Lease length; the heartbeat extends it every `leaseMs / 3`. An integer from 30. @default 30000 */
   leaseMs(ms: number): ConsumerBuilder<TInput, TOutput>;

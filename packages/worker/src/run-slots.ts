@@ -15,11 +15,19 @@ export interface RunSlotsOptions {
   onStoreError(error: unknown): void;
   /** A slot became free (after `onOutcome` / `onStoreError`). */
   onSettled(): void;
+  /**
+   * An attempt's handler is done and the engine is recording its outcome (complete, fail, retry or pause): the
+   * slot counts as free for claiming from now on, so the next claim overlaps that write's round trip.
+   */
+  onHandlerDone(): void;
 }
 
 /** The runs a worker is executing now, each with the AbortController behind its `ctx.signal`. */
 export interface RunSlots {
+  /** Attempts in flight, including those whose outcome is being recorded. */
   readonly size: number;
+  /** Attempts whose handler may still run: what the claim loop keeps within the concurrency. */
+  readonly busy: number;
   /** Starts one attempt through the core engine. */
   start(run: ClaimedRun): void;
   /** The leases held, for the heartbeat. */
@@ -37,6 +45,23 @@ export interface RunSlots {
 interface Slot {
   lease: Lease;
   controller: AbortController;
+  /** The handler is done; only the engine's write of the outcome is left. */
+  handlerDone: boolean;
+}
+
+/**
+ * The store the engine sees: the writes that record the outcome of a finished handler first mark its slot. The
+ * shutdown writes (releaseRun, acknowledgeCancel) do not, since a handler that ignores its aborted signal may still
+ * be running then.
+ */
+function markingStore(store: WorkflowStore, markDone: (lease: Lease) => void): WorkflowStore {
+  return {
+    ...store,
+    completeRun: (args) => (markDone(args), store.completeRun(args)),
+    failRun: (args) => (markDone(args), store.failRun(args)),
+    retryRun: (args) => (markDone(args), store.retryRun(args)),
+    pauseRun: (args) => (markDone(args), store.pauseRun(args)),
+  };
 }
 
 /**
@@ -46,8 +71,21 @@ interface Slot {
 export function createRunSlots(options: RunSlotsOptions): RunSlots {
   const slots = new Map<string, Slot>();
   const idleWaiters = new Set<() => void>();
+  // Counted per slot, not from the map: a run retried visible at once can be claimed again (a new slot under the
+  // same run id) before its previous attempt's slot settles.
+  let busy = 0;
+
+  const markDone = (lease: Lease): void => {
+    const slot = slots.get(lease.runId);
+    if (slot === undefined || slot.lease.leaseToken !== lease.leaseToken || slot.handlerDone) return;
+    slot.handlerDone = true;
+    busy -= 1;
+    options.onHandlerDone();
+  };
+  const store = markingStore(options.store, markDone);
 
   const settle = (runId: string, slot: Slot): void => {
+    if (!slot.handlerDone) busy -= 1;
     if (slots.get(runId) === slot) slots.delete(runId);
     options.onSettled();
     if (slots.size === 0) for (const wake of [...idleWaiters]) wake();
@@ -57,11 +95,15 @@ export function createRunSlots(options: RunSlotsOptions): RunSlots {
     get size() {
       return slots.size;
     },
+    get busy() {
+      return busy;
+    },
     start(run) {
-      const slot: Slot = { lease: { runId: run.runId, leaseToken: run.leaseToken }, controller: new AbortController() };
+      const slot: Slot = { lease: { runId: run.runId, leaseToken: run.leaseToken }, controller: new AbortController(), handlerDone: false };
       slots.set(run.runId, slot);
+      busy += 1;
       executeRun({
-        store: options.store,
+        store,
         run,
         workflow: options.workflow,
         handler: options.handler,

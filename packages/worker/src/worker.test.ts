@@ -56,6 +56,57 @@ describe("the claim loop", () => {
     await polling;
   });
 
+  it("claims the next run while a finished handler's outcome is still being written, never running more handlers than its concurrency", async () => {
+    const { memory, store, claims, enqueue } = await setup();
+    const first = await enqueue({ index: 0 });
+    const second = await enqueue({ index: 1 });
+    const completionHeld = deferred();
+    const completing = deferred();
+    const slowCompletion = {
+      ...store,
+      completeRun: async (args: Parameters<typeof store.completeRun>[0]) => {
+        if (args.runId === first) {
+          completing.resolve();
+          await completionHeld.promise;
+        }
+        return store.completeRun(args);
+      },
+    };
+    const started: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const worker = track(
+      await consumer("w", 0, workflow)
+        .concurrency(1)
+        .pollIntervalMs(60_000)
+        .handleSignals(false)
+        .logger(quietLogger)
+        .handler(async (ctx: WorkflowContext) => {
+          maxRunning = Math.max(maxRunning, (running += 1));
+          started.push(ctx.runId);
+          await Promise.resolve();
+          running -= 1;
+        })
+        .create(slowCompletion),
+    );
+    const polling = worker.pollForever();
+    try {
+      await completing.promise;
+      // The first run's completion has not committed, yet its slot's next run is claimed and running.
+      await vi.waitFor(() => expect(started).toEqual([first, second]), patience);
+      expect((await memory.getRun({ runId: first }))?.status).toBe("RUNNING");
+    } finally {
+      completionHeld.resolve();
+    }
+    await waitForStatus(memory, first, "SUCCESS");
+    await waitForStatus(memory, second, "SUCCESS");
+    expect(maxRunning).toBe(1);
+    // Each claim asked only for the one slot of concurrency 1.
+    expect(claims().every((call) => (call.args as { limit: number }).limit === 1)).toBe(true);
+    await worker.stop();
+    await polling;
+  });
+
   it("wakes on an enqueue event without waiting for the poll interval", async () => {
     const { memory, store, claims, enqueue } = await setup();
     const worker = track(

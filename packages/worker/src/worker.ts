@@ -95,6 +95,9 @@ export async function createWorker(config: WorkerConfig, store: WorkflowStore): 
     onSettled: () => {
       if (mode === "drain" || loopState.lastClaimFull) wakeup.notify();
     },
+    onHandlerDone: () => {
+      if (mode === "drain" || loopState.lastClaimFull) wakeup.notify();
+    },
   });
   const queueDepth = createQueueDepthGauge({ store, workflow, logger });
   const server = await startHttpServer({

@@ -15,8 +15,9 @@ export const pgqrsKinds: readonly JobKind[] = ["noop1", "noop3", "steps100", "la
 
 /**
  * A what-if, off by default (`--what-if-no-completion-notify` sets it for the bench and its worker processes): a
- * `pg_notify` shadow that drops `run-changed` events, so pgqrs's completions commit without the server-wide NOTIFY
- * lock. Enqueue wake-ups still go out. It shows what moving that NOTIFY out of the completion transaction would gain.
+ * `pg_notify` shadow that drops `run-changed` events. Enqueue wake-ups still go out. It was written to show what
+ * moving that NOTIFY out of the completion transaction would gain; now that the store publishes `run-changed` after
+ * the commit, in batches of its own, it shows what that publication still costs.
  */
 export const whatIfEnv = "BENCH_WHAT_IF_NO_COMPLETION_NOTIFY";
 const whatIf = (): boolean => process.env[whatIfEnv] === "1";

@@ -1,11 +1,12 @@
+import type { StoreEvent } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
 import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
 /*
  * Locking: as complete-run — one UPDATE of the run row fenced by its lease token and RUNNING status, so a zombie
- * worker's late acknowledgement changes nothing (LeaseLostError). The run ends CANCELLED, its message is archived
- * and the `run-changed` NOTIFY commits with it. `cancel_requested_at` and `cancel_reason` keep what cancelRun
+ * worker's late acknowledgement changes nothing (LeaseLostError). The run ends CANCELLED and its message is archived in
+ * the same statement; `run-changed` is published after the commit. `cancel_requested_at` and `cancel_reason` keep what cancelRun
  * recorded (a worker that stops without a recorded request stamps the time now).
  */
 const acknowledge = fencedUpdate(
@@ -29,8 +30,9 @@ export interface AcknowledgeCancelArgs {
 
 /**
  * Ends a RUNNING run CANCELLED (the worker's answer to a cancel request), fenced.
+ * Returns the events to publish once it has committed.
  * @throws LeaseLostError when the lease is no longer current.
  */
-export async function acknowledgeCancel(executor: Executor, args: AcknowledgeCancelArgs): Promise<void> {
-  await runFenced(executor, acknowledge, { runId: args.runId, leaseToken: args.leaseToken });
+export async function acknowledgeCancel(executor: Executor, args: AcknowledgeCancelArgs): Promise<StoreEvent[]> {
+  return runFenced(executor, acknowledge, { runId: args.runId, leaseToken: args.leaseToken });
 }

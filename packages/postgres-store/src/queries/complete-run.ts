@@ -1,4 +1,4 @@
-import type { JsonValue } from "@pgqrs/core/storage";
+import type { JsonValue, StoreEvent } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
 import { jsonParam } from "../rows";
 import type { Executor } from "../statement";
@@ -7,9 +7,9 @@ import { fencedUpdate, runFenced } from "./finish";
 /*
  * Locking: a single UPDATE of the run row by primary key, fenced by `lease_token = $token and status = 'RUNNING'`.
  * If a claimer took the row after the lease expired, the update waits for it and re-checks the fence against the
- * committed row, so a zombie's late completion changes nothing (LeaseLostError). The message is archived and the
- * `run-changed` NOTIFY queued in the same statement, so all of it commits together. A pending cancel request does
- * not change the outcome: the handler finished, the work was done.
+ * committed row, so a zombie's late completion changes nothing (LeaseLostError). The message is archived in the same
+ * statement, so both commit together; `run-changed` is published after the commit (see fencedUpdate). A pending
+ * cancel request does not change the outcome: the handler finished, the work was done.
  */
 const complete = fencedUpdate(
   "complete_run",
@@ -32,8 +32,9 @@ export interface CompleteRunArgs {
 
 /**
  * Ends the run SUCCESS with its output and archives its message, in one fenced statement.
+ * Returns the events to publish once it has committed.
  * @throws LeaseLostError when the lease is no longer current.
  */
-export async function completeRun(executor: Executor, args: CompleteRunArgs): Promise<void> {
-  await runFenced(executor, complete, { runId: args.runId, leaseToken: args.leaseToken, output: jsonParam(args.output) });
+export async function completeRun(executor: Executor, args: CompleteRunArgs): Promise<StoreEvent[]> {
+  return runFenced(executor, complete, { runId: args.runId, leaseToken: args.leaseToken, output: jsonParam(args.output) });
 }

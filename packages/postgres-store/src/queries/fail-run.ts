@@ -1,11 +1,12 @@
-import type { StoredError } from "@pgqrs/core/storage";
+import type { StoreEvent, StoredError } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
 import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
 /*
  * Locking: as complete-run — one UPDATE of the run row fenced by its lease token and RUNNING status (a claim that
- * holds the row makes it wait and then fail the fence); the message archive and the NOTIFY commit with it.
+ * holds the row makes it wait and then fail the fence); the message archive commits with it,
+ * and `run-changed` is published after the commit.
  */
 const fail = fencedUpdate(
   "fail_run",
@@ -28,8 +29,9 @@ export interface FailRunArgs {
 
 /**
  * Ends the run ERROR with its error and archives its message, in one fenced statement.
+ * Returns the events to publish once it has committed.
  * @throws LeaseLostError when the lease is no longer current.
  */
-export async function failRun(executor: Executor, args: FailRunArgs): Promise<void> {
-  await runFenced(executor, fail, { runId: args.runId, leaseToken: args.leaseToken, error: JSON.stringify(args.error) });
+export async function failRun(executor: Executor, args: FailRunArgs): Promise<StoreEvent[]> {
+  return runFenced(executor, fail, { runId: args.runId, leaseToken: args.leaseToken, error: JSON.stringify(args.error) });
 }

@@ -1,8 +1,8 @@
 import { LeaseLostError } from "@pgqrs/core";
+import type { RunStatus, StoreEvent } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { notifyEnqueued, notifyRunChanged } from "../events";
-import { intOf, isUuid, parseId } from "../rows";
+import { boolOf, isUuid, parseId, textOf } from "../rows";
 import { messages, runs } from "../schema";
 import { defineStatement, execute } from "../statement";
 import type { Executor, Statement } from "../statement";
@@ -11,7 +11,7 @@ const p = sql.placeholder;
 
 /** What a fenced end-of-attempt write does besides setting its columns. */
 export interface FencedUpdateOptions {
-  /** Also publish `enqueued` when the run is claimable at once. */
+  /** Also announce `enqueued` when the run is claimable at once. */
   announceVisible: boolean;
   /**
    * A run whose cancel was requested (`cancel_requested_at` set) ends CANCELLED instead: final, `finished_at` now,
@@ -47,14 +47,16 @@ function assignments(set: Record<string, SQL>, cancelInstead: boolean): SQL {
 
 /**
  * Builds the shared shape of complete / fail / retry / pause / release / acknowledge-cancel: ONE statement that
- * updates the run only while `leaseToken` is its current token and it is RUNNING, clears the lease, archives the
- * message when the run became final, and queues NOTIFYs that go out when it commits. `set` maps column names to
- * their new values (SQL over the run row `r`). Placeholders `runId` and `leaseToken` are always bound.
+ * updates the run only while `leaseToken` is its current token and it is RUNNING, clears the lease and archives the
+ * message when the run became final. `set` maps column names to their new values (SQL over the run row `r`).
+ * Placeholders `runId` and `leaseToken` are always bound.
+ *
+ * It issues no NOTIFY: a transaction that notifies holds PostgreSQL's server-wide notify lock until its commit is
+ * flushed, which would make every completion commit one after another. It returns what happened instead, and the
+ * store publishes the events once the statement has committed (see notifier).
  */
 export function fencedUpdate(name: string, set: Record<string, SQL>, options: FencedUpdateOptions): Statement {
-  const visible = options.announceVisible
-    ? sql` union all select ${notifyEnqueued("done.workflow")} from done where done.visible_at <= now()`
-    : sql``;
+  const visibleNow = options.announceVisible ? sql`done.visible_at <= now()` : sql`false`;
   return defineStatement(
     name,
     sql`with done as (
@@ -65,25 +67,28 @@ export function fencedUpdate(name: string, set: Record<string, SQL>, options: Fe
       update ${messages} m set archived_at = now() from done
       where m.id = done.message_id and done.status in ('SUCCESS', 'ERROR', 'CANCELLED')
       returning 1
-    ), notified as (
-      select ${notifyRunChanged("done.id", "done.status")} from done${visible}
     )
-    select (select count(*) from done)::int as updated, (select count(*) from archived)::int as archived,
-      (select count(*) from notified)::int as notified`,
+    select done.workflow, done.status, coalesce(${visibleNow}, false) as visible_now,
+      (select count(*) from archived)::int as archived
+    from done`,
   );
 }
 
 /**
- * Runs a statement built by {@link fencedUpdate}.
+ * Runs a statement built by {@link fencedUpdate} and returns the events to publish once it has committed:
+ * `run-changed` with the new status, and `enqueued` when the run is claimable at once (and the statement announces
+ * that).
  * @throws LeaseLostError when nothing was updated: the token is stale or the run is no longer RUNNING.
  */
 export async function runFenced(
   executor: Executor,
   statement: Statement,
   values: { runId: string; leaseToken: string } & Record<string, unknown>,
-): Promise<void> {
+): Promise<StoreEvent[]> {
   const runId = parseId(values.runId);
   if (runId === null || !isUuid(values.leaseToken)) throw new LeaseLostError({ runId: values.runId });
   const row = (await execute(executor, statement, { ...values, runId }))[0];
-  if (!row || intOf(row, "updated") === 0) throw new LeaseLostError({ runId: values.runId });
+  if (!row) throw new LeaseLostError({ runId: values.runId });
+  const changed: StoreEvent = { type: "run-changed", runId, status: textOf(row, "status") as RunStatus };
+  return boolOf(row, "visible_now") ? [changed, { type: "enqueued", workflow: textOf(row, "workflow") }] : [changed];
 }

@@ -1,6 +1,6 @@
+import type { StoreEvent } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
-import { notifyEnqueued } from "../events";
-import { parseId } from "../rows";
+import { parseId, textOf } from "../rows";
 import { events, runs } from "../schema";
 import { defineStatement, execute, inTransaction } from "../statement";
 import type { Executor } from "../statement";
@@ -11,7 +11,8 @@ const p = sql.placeholder;
 /*
  * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. No failure is
  * counted. The run stays in the claim index with visible_at at the pause's end, so the next claim after that time
- * (or after resumeRun moves visible_at to now) delivers it again. A pause that is already over announces `enqueued`.
+ * (or after resumeRun moves visible_at to now) delivers it again. A pause that is already over announces `enqueued`
+ * (published after the commit, as every event of a fenced write).
  * A run whose cancel was requested ends CANCELLED instead (decided on the locked row version).
  */
 const pause = fencedUpdate(
@@ -39,7 +40,8 @@ const pause = fencedUpdate(
  * - One commits before the other starts: the later one sees the earlier one's change, as in the cases above.
  *
  * Either way, whichever commits second sees the other; no order leaves the run paused with its event sent.
- * `wakeIfSent` only moves visibility earlier (a pause already due was announced by `pause`).
+ * `wakeIfSent` only moves visibility earlier (a pause already due was announced by `pause`); the `enqueued` of a
+ * woken run is published once the transaction has committed.
  */
 const wakeIfSent = defineStatement(
   "pause_run_wake_if_sent",
@@ -49,10 +51,8 @@ const wakeIfSent = defineStatement(
       and r.visible_at > now()
       and exists (select 1 from ${events} e where e.run_id = r.id and e.name = ${p("waitEvent")}::text)
     returning r.workflow
-  ), notified as (
-    select ${notifyEnqueued("woken.workflow")} from woken
   )
-  select (select count(*) from woken)::int as woken, (select count(*) from notified)::int as notified`,
+  select woken.workflow from woken`,
 );
 
 /** Arguments of {@link pauseRun}, as in `WorkflowStore.pauseRun`. */
@@ -68,9 +68,10 @@ export interface PauseRunArgs {
 /**
  * Makes the run PAUSED until `until` (or now + `delayMs`), fenced; with `waitEvent`, visible at once when that event
  * was already sent. A run whose cancel was requested ends CANCELLED instead.
+ * Returns the events to publish once it has committed.
  * @throws LeaseLostError when the lease is no longer current.
  */
-export async function pauseRun(executor: Executor, args: PauseRunArgs): Promise<void> {
+export async function pauseRun(executor: Executor, args: PauseRunArgs): Promise<StoreEvent[]> {
   const values = {
     runId: args.runId,
     leaseToken: args.leaseToken,
@@ -79,13 +80,11 @@ export async function pauseRun(executor: Executor, args: PauseRunArgs): Promise<
     until: args.until ? args.until.toISOString() : null,
     delayMs: Math.max(0, args.delayMs ?? 0),
   };
-  if (args.waitEvent === undefined) {
-    await runFenced(executor, pause, values);
-    return;
-  }
+  if (args.waitEvent === undefined) return runFenced(executor, pause, values);
   const waitEvent = args.waitEvent;
-  await inTransaction(executor, async (transaction) => {
-    await runFenced(transaction, pause, values);
-    await execute(transaction, wakeIfSent, { runId: parseId(args.runId), waitEvent });
+  return inTransaction(executor, async (transaction) => {
+    const events = await runFenced(transaction, pause, values);
+    const woken = (await execute(transaction, wakeIfSent, { runId: parseId(args.runId), waitEvent }))[0];
+    return woken ? [...events, { type: "enqueued", workflow: textOf(woken, "workflow") } satisfies StoreEvent] : events;
   });
 }

@@ -1,11 +1,12 @@
+import type { StoreEvent } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
 import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
 /*
  * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The run is
- * QUEUED and visible at once, no failure counted; the `enqueued` NOTIFY commits with it so an idle worker takes
- * it straight away. A run whose cancel was requested ends CANCELLED instead (decided on the locked row version).
+ * QUEUED and visible at once, no failure counted; `enqueued` is published once it has committed, so an idle
+ * worker takes it straight away. A run whose cancel was requested ends CANCELLED instead (decided on the locked row version).
  */
 const release = fencedUpdate(
   "release_run",
@@ -21,8 +22,9 @@ export interface ReleaseRunArgs {
 
 /**
  * Hands a RUNNING run back (graceful shutdown): QUEUED, visible now, fenced; CANCELLED if a cancel was requested.
+ * Returns the events to publish once it has committed.
  * @throws LeaseLostError when the lease is no longer current.
  */
-export async function releaseRun(executor: Executor, args: ReleaseRunArgs): Promise<void> {
-  await runFenced(executor, release, { runId: args.runId, leaseToken: args.leaseToken });
+export async function releaseRun(executor: Executor, args: ReleaseRunArgs): Promise<StoreEvent[]> {
+  return runFenced(executor, release, { runId: args.runId, leaseToken: args.leaseToken });
 }

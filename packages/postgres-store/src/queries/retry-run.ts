@@ -1,4 +1,4 @@
-import type { StoredError } from "@pgqrs/core/storage";
+import type { StoreEvent, StoredError } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
 import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
@@ -8,9 +8,9 @@ const p = sql.placeholder;
 /*
  * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The failure is
  * counted in the same row update — on the step's counter when a step threw, else on run_failures — so a count can
- * never be lost between a read and a write. NOTIFY `run-changed` (and `enqueued` when the retry is due at once).
- * A run whose cancel was requested ends CANCELLED instead (decided on the locked row version, so a cancelRun that
- * committed first is honoured); the error is still recorded as its last one.
+ * never be lost between a read and a write. After the commit the store publishes `run-changed` (and `enqueued` when
+ * the retry is due at once). A run whose cancel was requested ends CANCELLED instead (decided on the locked row
+ * version, so a cancelRun that committed first is honoured); the error is still recorded as its last one.
  */
 const retry = fencedUpdate(
   "retry_run",
@@ -37,10 +37,11 @@ export interface RetryRunArgs {
 
 /**
  * Puts the run back to QUEUED after `delayMs` with its last error and one more failure counted, fenced.
+ * Returns the events to publish once it has committed.
  * @throws LeaseLostError when the lease is no longer current.
  */
-export async function retryRun(executor: Executor, args: RetryRunArgs): Promise<void> {
-  await runFenced(executor, retry, {
+export async function retryRun(executor: Executor, args: RetryRunArgs): Promise<StoreEvent[]> {
+  return runFenced(executor, retry, {
     runId: args.runId,
     leaseToken: args.leaseToken,
     error: JSON.stringify(args.error),
