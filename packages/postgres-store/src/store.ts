@@ -166,7 +166,9 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
         await notifier.close();
         await listener?.close();
         await options.owned?.close();
-        if (isPool(client)) client.off("error", onPoolError);
+        // A pool we ended keeps its listener: pg's pool.end() resolves before the sockets close, and a connection
+        // still closing can report an error (the database dropped, the server going down). A caller's pool is theirs.
+        if (isPool(client) && options.owned === undefined) client.off("error", onPoolError);
       })();
       return closing;
     },

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../src/logger";
 import { claim } from "../src/queries/claim-runs";
-import { createPostgresStore } from "../src/store";
+import { buildStore, createPostgresStore } from "../src/store";
 import { advanceTime, migratedDatabase, testPool, truncateAll } from "./support/databases";
 
 const hasPostgres = await postgresAvailable();
@@ -187,6 +187,25 @@ describe.skipIf(!hasPostgres)("postgres store specifics", () => {
       await resilient.close();
       await own.end();
     }
+  });
+
+  it("keeps an error listener on a pool it ended, whose connections may still be closing", async () => {
+    // pg's pool.end() resolves before the sockets close; a connection still closing can report an error (the
+    // database dropped, the server stopping). With no listener left, the pool's 'error' would crash the process.
+    const owned = new pg.Pool({ connectionString: database.url, max: 2 }); // no listener of its own
+    const ownedStore = buildStore({ pool: owned }, { logger: silentLogger, owned: { close: () => owned.end() } });
+    await Promise.all([ownedStore.listWorkflows(), ownedStore.listWorkflows()]);
+    await ownedStore.close();
+    expect(() => owned.emit("error", new Error("terminating connection due to administrator command"))).not.toThrow();
+
+    // A pool the caller passed in stays theirs: the store takes its listener away again.
+    const callers = testPool(database.url, 1);
+    const before = callers.listenerCount("error");
+    const borrowed = createPostgresStore({ pool: callers, logger: silentLogger });
+    expect(callers.listenerCount("error")).toBe(before + 1);
+    await borrowed.close();
+    expect(callers.listenerCount("error")).toBe(before);
+    await callers.end();
   });
 
   it("refuses an event whose name or payload is invalid, before writing anything", async () => {
