@@ -17,17 +17,24 @@ export function normalParams(count: number, from = 0): ChaosParams[] {
 
 /**
  * Triggers `total` normal runs while keeping at most `backlog` runs waiting to be claimed (QUEUED and visible),
- * so the queue stays short and recovery times measure recovery, not a long queue. Run ids are appended to
- * `runIds` as they are created; resolves once all are triggered (or `signal` aborts).
+ * so the queue stays short and recovery times measure recovery, not a long queue. With `spreadOverMs` the triggers
+ * are also paced evenly over at least that long, so a fault schedule gets the same stretch of traffic however fast
+ * the workers are. Run ids are appended to `runIds` as they are created; resolves once all are triggered (or
+ * `signal` aborts).
  */
 export async function triggerSteadily(
   store: WorkflowStore,
-  options: { total: number; backlog: number; signal: AbortSignal; runIds: string[] },
+  options: { total: number; backlog: number; signal: AbortSignal; runIds: string[]; spreadOverMs?: number },
 ): Promise<void> {
   const { runIds } = options;
+  const startedAt = performance.now();
+  const allowed = (): number =>
+    options.spreadOverMs === undefined
+      ? options.total
+      : Math.min(options.total, Math.ceil((options.total * (performance.now() - startedAt)) / options.spreadOverMs));
   while (runIds.length < options.total && !options.signal.aborted) {
     const counts = await store.countRuns({ workflow: chaosWorkflowName });
-    const room = Math.min(options.backlog - counts.visibleQueued, options.total - runIds.length);
+    const room = Math.min(options.backlog - counts.visibleQueued, allowed() - runIds.length);
     if (room > 0) runIds.push(...(await triggerRuns(store, normalParams(room, runIds.length))));
     else await sleep(100, options.signal);
   }

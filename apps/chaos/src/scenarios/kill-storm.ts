@@ -12,6 +12,8 @@ import { countFinal, scenarioFleet, setupScenario } from "./setup";
 const runCount = 2_000;
 const workerCount = 4;
 const leaseMs = 2_000;
+/** Traffic lasts at least this long, so the storm kills about a dozen workers however fast they drain. */
+const stormMs = 24_000;
 
 /** Scenario 1: the kill -9 storm. */
 export const killStorm: Scenario = {
@@ -27,9 +29,9 @@ export const killStorm: Scenario = {
     });
     for (let index = 0; index < workerCount; index++) fleet.start();
     await Promise.all(fleet.all.map((handle) => handle.ready));
-    // Runs arrive while the storm goes on, with a short backlog, as traffic would.
+    // Runs arrive while the storm goes on, paced and with a short backlog, as traffic would.
     const runIds: string[] = [];
-    const producing = triggerSteadily(store, { total: runCount, backlog: 60, signal: context.signal, runIds });
+    const producing = triggerSteadily(store, { total: runCount, backlog: 60, signal: context.signal, runIds, spreadOverMs: stormMs });
     let produced = false;
     void producing.finally(() => {
       produced = true;
