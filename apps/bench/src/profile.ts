@@ -9,7 +9,8 @@
  * `pg_catalog` in its `search_path`), to show what pgqrs's NOTIFYs cost: a NOTIFY inside a write transaction holds the
  * server-wide notify lock until that commit is flushed, so notifying commits run one at a time; the store's own
  * batches of post-commit events (`pgqrs_publish_events`) write nothing and hold it only briefly.
- * `--pglite` profiles embedded PGlite instead (`worker.drain()`).
+ * `--pglite` profiles embedded PGlite instead (`worker.drain()`); the store's named statements go through PGlite's
+ * `execProtocol`, timed there (time inside PGlite, without the wait for its lock; `parse …` is their one-time Parse).
  */
 import { PGlite } from "@electric-sql/pglite";
 import { defineWorkflow } from "@pgqrs/core";
@@ -38,6 +39,14 @@ type Result = { rowCount?: number | null; rows?: unknown[] } | undefined;
 const stats = new Map<string, Stat>();
 let captured: { text: string; values: unknown[] } | undefined;
 
+function record(key: string, started: number, rows: number): void {
+  const stat = stats.get(key) ?? { calls: 0, totalMs: 0, rows: 0 };
+  stat.calls += 1;
+  stat.totalMs += nowMs() - started;
+  stat.rows += rows;
+  stats.set(key, stat);
+}
+
 /** Wraps a driver's `query` to time every statement by its prepared name or leading text. */
 function instrumented(original: Query): Query {
   return function query(this: unknown, ...args: unknown[]) {
@@ -49,24 +58,45 @@ function instrumented(original: Query): Query {
       captured = { text, values: config.values ?? (Array.isArray(args[1]) ? (args[1] as unknown[]) : []) };
     }
     const started = nowMs();
-    const record = (value: Result): void => {
-      const stat = stats.get(key) ?? { calls: 0, totalMs: 0, rows: 0 };
-      stat.calls += 1;
-      stat.totalMs += nowMs() - started;
-      stat.rows += value?.rowCount ?? value?.rows?.length ?? 0;
-      stats.set(key, stat);
-    };
+    const done = (value: Result): void => record(key, started, value?.rowCount ?? value?.rows?.length ?? 0);
     const callback = args[args.length - 1];
     if (typeof callback === "function") {
       // pg.Pool#query passes a callback.
       args[args.length - 1] = (error: unknown, value: Result) => {
-        record(value);
+        done(value);
         (callback as (error: unknown, value: unknown) => void)(error, value);
       };
       return original.apply(this, args);
     }
     const result = original.apply(this, args);
-    return result instanceof Promise ? result.then((value: Result) => (record(value), value)) : result;
+    return result instanceof Promise ? result.then((value: Result) => (done(value), value)) : result;
+  };
+}
+
+/** The statement a wire-protocol message binds (`B`) or parses (`P`), by name; PGlite's store runs its named ones so. */
+function protocolKey(message: Uint8Array): string {
+  const cstring = (from: number): [string, number] => {
+    const end = message.indexOf(0, from);
+    return [new TextDecoder().decode(message.subarray(from, end)), end + 1];
+  };
+  const kind = String.fromCharCode(message[0] ?? 0);
+  if (kind === "B") {
+    const [, next] = cstring(5); // the portal
+    return cstring(next)[0];
+  }
+  if (kind === "P") return `parse ${cstring(5)[0]}`;
+  return `protocol message ${kind}`;
+}
+
+/** Wraps PGlite's `execProtocol` (the store's named statements) like {@link instrumented}. */
+function instrumentedProtocol(original: Query): Query {
+  return function execProtocol(this: unknown, ...args: unknown[]) {
+    const key = protocolKey(args[0] as Uint8Array);
+    const started = nowMs();
+    return (original.apply(this, args) as Promise<{ messages: { name: string }[] }>).then((value) => {
+      record(key, started, value.messages.filter((message) => message.name === "dataRow").length);
+      return value;
+    });
   };
 }
 
@@ -98,8 +128,9 @@ async function profilePglite(runs: number, kind: JobKind): Promise<void> {
   const store = await connect({ pglite: instance });
   await store.createWorkflow({ name: kind });
   await instance.query(enqueueQueuedSql, [kind, runs]);
-  const target = instance as unknown as { query: Query };
+  const target = instance as unknown as { query: Query; execProtocol: Query };
   target.query = instrumented(target.query.bind(instance));
+  target.execProtocol = instrumentedProtocol(target.execProtocol.bind(instance));
   const worker = await startWorker(store, kind);
   const started = nowMs();
   const cpu = process.cpuUsage();

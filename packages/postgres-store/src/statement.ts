@@ -1,9 +1,11 @@
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { PgDatabase, PgPreparedQuery, PgQueryResultHKT, PreparedQueryConfig } from "drizzle-orm/pg-core";
+import { fillPlaceholders } from "drizzle-orm/sql";
 import type { Query } from "drizzle-orm/sql";
 import { PgqrsError } from "@pgqrs/core";
 import { describeQueryError } from "./connection-errors";
+import type { DirectExecutor } from "./pglite-statement";
 
 /** A drizzle database over `pg` (node-postgres) or PGlite; every query goes through its session. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -22,6 +24,8 @@ export interface Executor {
   readonly db: Database;
   /** Use named (server-side prepared) statements; off for poolers that cannot keep them (PgBouncer). */
   readonly preparedStatements: boolean;
+  /** On PGlite outside a transaction: named statements on its wire protocol, which drizzle's driver cannot send. */
+  readonly direct?: DirectExecutor;
 }
 
 const dialect = new PgDialect();
@@ -65,6 +69,9 @@ function rowsOf(result: unknown): Row[] {
  */
 export async function execute(executor: Executor, statement: Statement, values: Record<string, unknown>): Promise<Row[]> {
   try {
+    if (executor.direct && executor.preparedStatements) {
+      return await executor.direct.run(statement, fillPlaceholders(statement.query.params, values));
+    }
     return rowsOf(await prepared(executor, statement).execute(values));
   } catch (error) {
     throw describeQueryError(error);

@@ -9,6 +9,7 @@ import type { Listener } from "./listener";
 import { consoleLogger } from "./logger";
 import type { StoreLogger } from "./logger";
 import { createNotifier } from "./notifier";
+import { createPgliteDirect } from "./pglite-statement";
 import { acknowledgeCancel } from "./queries/acknowledge-cancel";
 import { cancelRun } from "./queries/cancel-run";
 import { claimRuns } from "./queries/claim-runs";
@@ -44,8 +45,9 @@ export interface StoreOptions {
   /** Where the store reports connection trouble it recovers from. @default warnings on the console */
   logger?: StoreLogger;
   /**
-   * Use named server-side prepared statements for the hot queries (parsed and planned once per connection).
-   * Turn off behind a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
+   * Use named server-side prepared statements for the hot queries (parsed and planned once per connection; on
+   * PGlite, once per instance, sent on its wire protocol outside transactions). Turn off behind a pooler that cannot
+   * keep them, such as PgBouncer in transaction mode before 1.21.
    * @default true
    */
   preparedStatements?: boolean;
@@ -74,9 +76,10 @@ function listenerFor(client: unknown, logger: StoreLogger): Listener | null {
   return null;
 }
 
-async function pgliteDatabase(pglite: PGlite): Promise<Database> {
-  const { drizzle: drizzlePglite } = await import("drizzle-orm/pglite");
-  return drizzlePglite({ client: pglite }) as unknown as Database;
+async function pgliteExecutor(pglite: PGlite, preparedStatements: boolean): Promise<Executor> {
+  const [{ drizzle: drizzlePglite }, module] = await Promise.all([import("drizzle-orm/pglite"), import("@electric-sql/pglite")]);
+  const db = drizzlePglite({ client: pglite }) as unknown as Database;
+  return { db, preparedStatements, direct: createPgliteDirect(pglite, module) };
 }
 
 /**
@@ -85,19 +88,20 @@ async function pgliteDatabase(pglite: PGlite): Promise<Database> {
  */
 export function buildStore(target: PostgresStoreTarget, options: StoreOptions & { owned?: Ownership } = {}): WorkflowStore {
   const logger = options.logger ?? consoleLogger;
-  let db: Database | Promise<Database>;
+  const preparedStatements = options.preparedStatements ?? true;
+  let executor: Executor | Promise<Executor>;
   let client: unknown;
   if ("db" in target) {
-    db = target.db;
+    executor = { db: target.db, preparedStatements };
     client = (target.db as unknown as { $client?: unknown }).$client;
   } else if ("pool" in target) {
-    db = drizzle({ client: target.pool }) as unknown as Database;
+    executor = { db: drizzle({ client: target.pool }) as unknown as Database, preparedStatements };
     client = target.pool;
   } else {
-    const loading = pgliteDatabase(target.pglite);
+    const loading = pgliteExecutor(target.pglite, preparedStatements);
     // The first query reports a failed load; until then, keep it from surfacing as an unhandled rejection.
     loading.catch(() => undefined);
-    db = loading;
+    executor = loading;
     client = target.pglite;
   }
   const name = isPglite(client) ? "pglite" : "postgres";
@@ -107,13 +111,10 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
   if (isPool(client)) client.on("error", onPoolError);
   const listener = listenerFor(client, logger);
 
-  const preparedStatements = options.preparedStatements ?? true;
   let resolved: Executor | null = null;
   // PGlite's drizzle adapter loads on first use (the peer dependency stays optional); pg resolves at once.
   const run = <T>(query: (executor: Executor) => Promise<T>): Promise<T> =>
-    resolved
-      ? query(resolved)
-      : Promise.resolve(db).then((database) => query((resolved ??= { db: database, preparedStatements })));
+    resolved ? query(resolved) : Promise.resolve(executor).then((loaded) => query((resolved ??= loaded)));
   let closing: Promise<void> | null = null;
   // The fenced writes' events, published once they have committed. Always on, listener or not: other processes
   // (a client waiting for a result) listen on the same database.
