@@ -1,4 +1,5 @@
 import { assertWorkflowName, nameRule } from "@pgqrs/core";
+import type { WorkflowRecord } from "@pgqrs/core/storage";
 import type { Command } from "commander";
 import { withExamples } from "../examples";
 import { renderTable } from "../format/table";
@@ -76,18 +77,29 @@ export function registerWorkflows(program: Command, io: CliIo): void {
   registerResume(workflows, io);
 }
 
+/** Pauses or resumes the workflow; says whether it was paused before. A bad name is a usage error, checked first. */
+async function setPaused(
+  io: CliIo,
+  self: Command,
+  change: { name: string; paused: boolean },
+): Promise<{ wasPaused: boolean; record: WorkflowRecord }> {
+  const { name, paused } = change;
+  const session = createSession(io, self);
+  assertWorkflowName(name);
+  return await session.withStore(async (store) => {
+    const before = await store.getWorkflow({ name });
+    const record = paused ? await store.pauseWorkflow({ name }) : await store.resumeWorkflow({ name });
+    return { wasPaused: (before?.pausedAt ?? null) !== null, record };
+  });
+}
+
 function registerPause(workflows: Command, io: CliIo): void {
   const command = workflows
     .command("pause")
     .description("stop workers claiming this workflow's runs; runs in flight finish, triggers still enqueue (idempotent)")
     .argument("<name>", "the workflow's name")
     .action(async (name: string, _options: object, self: Command) => {
-      const session = createSession(io, self);
-      assertWorkflowName(name);
-      const { wasPaused, record } = await session.withStore(async (store) => {
-        const before = await store.getWorkflow({ name });
-        return { wasPaused: (before?.pausedAt ?? null) !== null, record: await store.pauseWorkflow({ name }) };
-      });
+      const { wasPaused, record } = await setPaused(io, self, { name, paused: true });
       const since = formatShortTime(record.pausedAt);
       writeLines(io.stdout, [
         wasPaused
@@ -105,12 +117,7 @@ function registerResume(workflows: Command, io: CliIo): void {
     .description("let workers claim this workflow's runs again, at once (idempotent)")
     .argument("<name>", "the workflow's name")
     .action(async (name: string, _options: object, self: Command) => {
-      const session = createSession(io, self);
-      assertWorkflowName(name);
-      const { wasPaused, record } = await session.withStore(async (store) => {
-        const before = await store.getWorkflow({ name });
-        return { wasPaused: (before?.pausedAt ?? null) !== null, record: await store.resumeWorkflow({ name }) };
-      });
+      const { wasPaused, record } = await setPaused(io, self, { name, paused: false });
       writeLines(io.stdout, [
         wasPaused
           ? `resumed workflow ${record.name}: workers claim its runs again`
