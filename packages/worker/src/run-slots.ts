@@ -16,7 +16,7 @@ export interface RunSlotsOptions {
   /** A slot became free (after `onOutcome` / `onStoreError`). */
   onSettled(): void;
   /**
-   * An attempt's handler is done and the engine is recording its outcome (complete, fail, retry or pause): the
+   * An attempt's handler is no longer running (the engine's `onHandlerSettled`) and its outcome is being written: the
    * slot counts as free for claiming from now on, so the next claim overlaps that write's round trip.
    */
   onHandlerDone(): void;
@@ -50,21 +50,6 @@ interface Slot {
 }
 
 /**
- * The store the engine sees: the writes that record the outcome of a finished handler first mark its slot. The
- * shutdown writes (releaseRun, acknowledgeCancel) do not, since a handler that ignores its aborted signal may still
- * be running then.
- */
-function markingStore(store: WorkflowStore, markDone: (lease: Lease) => void): WorkflowStore {
-  return {
-    ...store,
-    completeRun: (args) => (markDone(args), store.completeRun(args)),
-    failRun: (args) => (markDone(args), store.failRun(args)),
-    retryRun: (args) => (markDone(args), store.retryRun(args)),
-    pauseRun: (args) => (markDone(args), store.pauseRun(args)),
-  };
-}
-
-/**
  * Creates the in-flight registry. The step rules stay in `executeRun`; a slot only owns the attempt's
  * AbortController and reports how the attempt ended.
  */
@@ -75,17 +60,19 @@ export function createRunSlots(options: RunSlotsOptions): RunSlots {
   // same run id) before its previous attempt's slot settles.
   let busy = 0;
 
-  const markDone = (lease: Lease): void => {
-    const slot = slots.get(lease.runId);
-    if (slot === undefined || slot.lease.leaseToken !== lease.leaseToken || slot.handlerDone) return;
+  // The engine says when the handler is no longer running; from then on only the outcome's write is left.
+  const markDone = (slot: Slot): void => {
+    if (slot.handlerDone) return;
     slot.handlerDone = true;
     busy -= 1;
     options.onHandlerDone();
   };
-  const store = markingStore(options.store, markDone);
 
   const settle = (runId: string, slot: Slot): void => {
-    if (!slot.handlerDone) busy -= 1;
+    if (!slot.handlerDone) {
+      slot.handlerDone = true;
+      busy -= 1;
+    }
     if (slots.get(runId) === slot) slots.delete(runId);
     options.onSettled();
     if (slots.size === 0) for (const wake of [...idleWaiters]) wake();
@@ -103,7 +90,7 @@ export function createRunSlots(options: RunSlotsOptions): RunSlots {
       slots.set(run.runId, slot);
       busy += 1;
       executeRun({
-        store,
+        store: options.store,
         run,
         workflow: options.workflow,
         handler: options.handler,
@@ -111,6 +98,7 @@ export function createRunSlots(options: RunSlotsOptions): RunSlots {
         logger: options.logger,
         ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),
         onStep: options.onStep,
+        onHandlerSettled: () => markDone(slot),
       })
         .then(
           (outcome) => options.onOutcome(outcome),

@@ -118,15 +118,25 @@ async function runHandler(attempt: Attempt): Promise<HandlerResult> {
       onStep: options.onStep ?? (() => undefined),
     });
     const returned: unknown = options.handler(context, input);
-    const settled = (): void => {
-      attempt.handlerSettled = true;
-    };
-    if (isThenable(returned)) returned.then(settled, settled);
-    else settled();
+    if (isThenable(returned)) returned.then(() => handlerSettled(attempt), () => handlerSettled(attempt));
+    else handlerSettled(attempt);
     const value: unknown = await returned;
     return { kind: "returned", value };
   } catch (error) {
+    // Thrown synchronously, or before the handler was called (bad input): nothing of it runs any more.
+    handlerSettled(attempt);
     return { kind: "threw", error };
+  }
+}
+
+/** Records, once, that the handler is no longer running, and tells `onHandlerSettled`. */
+function handlerSettled(attempt: Attempt): void {
+  if (attempt.handlerSettled) return;
+  attempt.handlerSettled = true;
+  try {
+    attempt.options.onHandlerSettled?.();
+  } catch (error) {
+    attempt.logger.warn({ error: String(error) }, "onHandlerSettled listener threw; ignored");
   }
 }
 

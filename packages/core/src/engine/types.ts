@@ -51,4 +51,10 @@ export interface ExecuteRunOptions {
    */
   now?: () => number;
   onStep?: (event: StepEvent) => void;
+  /**
+   * Called once when the handler is no longer running (it returned, threw, or was never called), before the outcome
+   * is written. A worker counts the slot free from then on, so its next claim overlaps that write. Not called for a
+   * handler still running when the attempt was stopped (shutdown, lease lost, cancel) until it does settle.
+   */
+  onHandlerSettled?: () => void;
 }
