@@ -197,3 +197,13 @@ export function parseId(id: string): string | null {
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
+
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` with each lone surrogate replaced by U+FFFD, as the driver encodes a text parameter; for text embedded in a
+ * JSON parameter, where PostgreSQL would refuse the escape of a lone surrogate.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(loneSurrogate, "\ufffd");
+}

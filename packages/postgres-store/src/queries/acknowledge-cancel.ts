@@ -4,7 +4,7 @@ import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
 /*
- * Locking: as complete-run — one UPDATE of the run row fenced by its lease token and RUNNING status, so a zombie
+ * Locking: as every fencedUpdate (see finish) — one UPDATE of the run row fenced by its lease token and RUNNING status, so a zombie
  * worker's late acknowledgement changes nothing (LeaseLostError). The run ends CANCELLED and its message is archived in
  * the same statement; `run-changed` is published after the commit. `cancel_requested_at` and `cancel_reason` keep what cancelRun
  * recorded (a worker that stops without a recorded request stamps the time now).

@@ -8,8 +8,9 @@ import type { Executor } from "../statement";
 const p = sql.placeholder;
 
 /*
- * Locking: one UPDATE over all of the worker's leases (row locks FOR NO KEY UPDATE, in the order the join visits
- * them). A lease is extended only while its token is still the run's and the run is RUNNING. If a claimer holds the
+ * Locking: one statement over all of the worker's leases. `locked` takes their rows FOR NO KEY UPDATE in id order,
+ * as every multi-row lock of the run table does (the batched step writes and completions, see save-step), so a
+ * heartbeat and a batch never wait for each other in a cycle; the update then writes only rows it holds. A lease is extended only while its token is still the run's and the run is RUNNING. If a claimer holds the
  * row (the lease had expired), the update waits for it and then re-checks the token against the committed row, so a
  * reclaimed run is never extended; if the update gets there first, the claimer skips the row and afterwards sees a
  * lease end in the future. The worker's last_seen_at is stamped in the same statement.
@@ -20,10 +21,16 @@ const extend = defineStatement(
   "extend_leases",
   sql`with leases as (
     select * from json_to_recordset(${p("leases")}::json) as l(run_id bigint, lease_token uuid)
+  ), locked as (
+    select r.id, r.lease_token from ${runs} r
+    where r.id = any (array(select run_id from leases)) and r.status = 'RUNNING'
+    order by r.id
+    for no key update
   ), extended as (
     update ${runs} r set visible_at = now() + ${p("leaseMs")}::float8 * interval '1 millisecond'
-    from leases l
-    where r.id = l.run_id and r.lease_token = l.lease_token and r.status = 'RUNNING'
+    from leases l, locked k
+    where k.id = l.run_id and k.lease_token = l.lease_token
+      and r.id = k.id and r.lease_token = l.lease_token and r.status = 'RUNNING'
     returning r.id, r.cancel_requested_at is not null as cancel_requested
   ), seen as (
     update ${workers} set last_seen_at = now() where id = ${p("workerId")}::uuid returning 1

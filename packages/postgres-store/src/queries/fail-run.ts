@@ -4,7 +4,7 @@ import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
 /*
- * Locking: as complete-run — one UPDATE of the run row fenced by its lease token and RUNNING status (a claim that
+ * Locking: as every fencedUpdate (see finish) — one UPDATE of the run row fenced by its lease token and RUNNING status (a claim that
  * holds the row makes it wait and then fail the fence); the message archive commits with it,
  * and `run-changed` is published after the commit.
  */

@@ -9,7 +9,7 @@ import { fencedUpdate, runFenced } from "./finish";
 const p = sql.placeholder;
 
 /*
- * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. No failure is
+ * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as every fencedUpdate (see finish). No failure is
  * counted. The run stays in the claim index with visible_at at the pause's end, so the next claim after that time
  * (or after resumeRun moves visible_at to now) delivers it again. A pause that is already over announces `enqueued`
  * (published after the commit, as every event of a fenced write).

@@ -4,7 +4,7 @@ import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
 /*
- * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The run is
+ * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as every fencedUpdate (see finish). The run is
  * QUEUED and visible at once, no failure counted; `enqueued` is published once it has committed, so an idle
  * worker takes it straight away. A run whose cancel was requested ends CANCELLED instead (decided on the locked row version).
  */

@@ -6,7 +6,7 @@ import { fencedUpdate, runFenced } from "./finish";
 const p = sql.placeholder;
 
 /*
- * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as complete-run. The failure is
+ * Locking: one UPDATE of the run row fenced by its lease token and RUNNING status, as every fencedUpdate (see finish). The failure is
  * counted in the same row update — on the step's counter when a step threw, else on run_failures — so a count can
  * never be lost between a read and a write. After the commit the store publishes `run-changed` (and `enqueued` when
  * the retry is due at once). A run whose cancel was requested ends CANCELLED instead (decided on the locked row

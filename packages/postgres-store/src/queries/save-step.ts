@@ -1,7 +1,7 @@
 import { LeaseLostError } from "@pgqrs/core";
 import type { JsonValue } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
-import { boolOf, isUuid, jsonParam, optionalTextOf, parseId } from "../rows";
+import { boolOf, intOf, isUuid, jsonParam, optionalTextOf, parseId, wellFormed } from "../rows";
 import { runs, steps } from "../schema";
 import { defineStatement, execute } from "../statement";
 import type { Executor, Row } from "../statement";
@@ -9,37 +9,54 @@ import type { Executor, Row } from "../statement";
 const p = sql.placeholder;
 
 /*
- * Locking: `lease` reads the run row by primary key FOR SHARE, and only while the token is current and the run is
- * RUNNING. FOR SHARE conflicts with the FOR NO KEY UPDATE of a claim or of a finishing write, so the lease cannot
- * change hands between this check and the insert: a concurrent claim skips the row (SKIP LOCKED) until this commits,
- * and a claim that got there first makes this statement wait and then re-check the token against the new row (it
- * fails: nothing is written). Steps of one run are written one at a time by the lease holder, so the share lock
- * never queues behind another step write.
+ * One statement writes the steps of several runs (the store batches concurrent step writes, see batcher), each under
+ * its own lease; items whose lease is lost write nothing and fail alone.
+ *
+ * Locking: `lease` locks the listed runs' rows FOR SHARE, in id order (ORDER BY sits below the row locking, so rows
+ * are locked in that order). Every multi-row lock of the run table (this, the batched completion, the heartbeat)
+ * takes its rows in id order, so two of them never wait for each other in a cycle. FOR SHARE conflicts with the FOR
+ * NO KEY UPDATE of a claim or of a finishing write, so a lease cannot change hands between the check and the insert:
+ * a concurrent claim skips the row (SKIP LOCKED) until this commits, and a claim that got there first makes this
+ * statement wait and then read the newest row version, whose token no longer matches: nothing is written for it.
+ * The token is compared after the lock (`held`), against the row the lock returned.
  *
  * The insert is ON CONFLICT DO NOTHING on (run_id, step_id): the first stored output wins. The same round trip says
  * which case happened: `held` false is a lost lease, `created` false with `held` true is an output already stored
  * (returned in `stored`). `cancel_requested` is read from the locked lease row: a row lock returns the newest
  * committed version, so a cancelRun that committed before the lock was taken is seen, and one that comes later
  * waits for this statement (its UPDATE conflicts with FOR SHARE) and is seen by the next step write or heartbeat.
+ * The outputs travel as one JSON array beside the items (`json_array_elements` keeps each element's text as written,
+ * escapes included, where `json_to_recordset` would decode a `\u0000` and fail); `void` marks undefined, stored as
+ * SQL NULL, apart from the JSON literal null.
  */
 const save = defineStatement(
-  "save_step",
-  sql`with lease as (
-    select id, cancel_requested_at is not null as cancel_requested from ${runs}
-    where id = ${p("runId")}::bigint and lease_token = ${p("leaseToken")}::uuid and status = 'RUNNING'
+  "save_steps",
+  sql`with input as (
+    select i.n, i.run_id, i.lease_token, i.step_id, case when i.void then null else o.output end as output
+    from json_to_recordset(${p("items")}::json) as i(n int, run_id bigint, lease_token uuid, step_id text, void boolean)
+    join json_array_elements(${p("outputs")}::json) with ordinality as o(output, k) on o.k = i.n + 1
+  ), lease as (
+    select r.id, r.lease_token, r.cancel_requested_at is not null as cancel_requested from ${runs} r
+    where r.id = any (array(select run_id from input)) and r.status = 'RUNNING'
+    order by r.id
     for share
+  ), held as (
+    select i.* , l.cancel_requested from input i join lease l on l.id = i.run_id and l.lease_token = i.lease_token
   ), inserted as (
     insert into ${steps} (run_id, step_id, output)
-    select id, ${p("stepId")}::text, ${p("output")}::json from lease
+    select run_id, step_id, output from held
     on conflict (run_id, step_id) do nothing
-    returning 1
+    returning run_id, step_id
   )
-  select exists (select 1 from lease) as held, exists (select 1 from inserted) as created,
-    coalesce((select cancel_requested from lease), false) as cancel_requested,
-    case when not exists (select 1 from inserted) then
+  select i.n, h.n is not null as held, x.run_id is not null as created,
+    coalesce(h.cancel_requested, false) as cancel_requested,
+    case when h.n is not null and x.run_id is null then
       (select json_build_object('output', s.output, 'void', s.output is null)::text from ${steps} s
-        where s.run_id = ${p("runId")}::bigint and s.step_id = ${p("stepId")}::text)
-    end as stored`,
+        where s.run_id = i.run_id and s.step_id = i.step_id)
+    end as stored
+  from input i
+  left join held h on h.n = i.n
+  left join inserted x on x.run_id = i.run_id and x.step_id = i.step_id`,
 );
 
 // Only after a lost race for the same step (two writes under one lease): the winner committed after our snapshot.
@@ -56,7 +73,7 @@ function storedOutput(row: Row | undefined): { found: boolean; output: JsonValue
   return { found: true, output: stored.void ? undefined : stored.output };
 }
 
-/** Arguments of {@link saveStep}, as in `WorkflowStore.saveStep`. */
+/** Arguments of {@link saveSteps}, as in `WorkflowStore.saveStep`. */
 export interface SaveStepArgs {
   runId: string;
   leaseToken: string;
@@ -64,28 +81,52 @@ export interface SaveStepArgs {
   output: JsonValue | undefined;
 }
 
+/** What `WorkflowStore.saveStep` returns. */
+export interface SavedStep {
+  output: JsonValue | undefined;
+  created: boolean;
+  cancelRequested: boolean;
+}
+
 /**
- * Stores a step's output under the lease in one statement; the first output wins.
- * @throws LeaseLostError when the token is not current or the run is not RUNNING.
+ * Stores the outputs of several steps, each under its own run's lease, in one statement; the first output of a step
+ * wins. Returns one result per item, in order: what `saveStep` returns, or the item's `LeaseLostError` when its token
+ * is not current or its run is not RUNNING. Items must name distinct (run, step) pairs.
  */
-export async function saveStep(
-  executor: Executor,
-  args: SaveStepArgs,
-): Promise<{ output: JsonValue | undefined; created: boolean; cancelRequested: boolean }> {
-  const runId = parseId(args.runId);
-  if (runId === null || !isUuid(args.leaseToken)) throw new LeaseLostError({ runId: args.runId });
-  const row = (
-    await execute(executor, save, {
-      runId,
-      leaseToken: args.leaseToken,
-      stepId: args.stepId,
-      output: jsonParam(args.output),
-    })
-  )[0];
-  if (!row || !boolOf(row, "held")) throw new LeaseLostError({ runId: args.runId });
-  const cancelRequested = boolOf(row, "cancel_requested");
-  if (boolOf(row, "created")) return { output: args.output, created: true, cancelRequested };
-  let stored = storedOutput(row);
-  if (!stored.found) stored = storedOutput((await execute(executor, readStep, { runId, stepId: args.stepId }))[0]);
-  return { output: stored.output, created: false, cancelRequested };
+export async function saveSteps(executor: Executor, items: readonly SaveStepArgs[]): Promise<(SavedStep | LeaseLostError)[]> {
+  const results: (SavedStep | LeaseLostError | undefined)[] = items.map((args) =>
+    parseId(args.runId) === null || !isUuid(args.leaseToken) ? new LeaseLostError({ runId: args.runId }) : undefined,
+  );
+  // Every item gets its row (an invalid one is never sent, and its `n` stays unused): `n` also indexes the outputs.
+  const rows: string[] = [];
+  const outputs: string[] = [];
+  items.forEach((args, n) => {
+    const output = jsonParam(args.output);
+    outputs.push(output ?? "null");
+    if (results[n] !== undefined) return;
+    const stepId = JSON.stringify(wellFormed(args.stepId));
+    rows.push(`{"n":${n},"run_id":"${args.runId}","lease_token":"${args.leaseToken}","step_id":${stepId},"void":${output === null}}`);
+  });
+  if (rows.length > 0) {
+    const values = { items: `[${rows.join(",")}]`, outputs: `[${outputs.join(",")}]` };
+    for (const row of await execute(executor, save, values)) {
+      const n = intOf(row, "n");
+      const args = items[n] as SaveStepArgs;
+      if (!boolOf(row, "held")) {
+        results[n] = new LeaseLostError({ runId: args.runId });
+        continue;
+      }
+      const cancelRequested = boolOf(row, "cancel_requested");
+      if (boolOf(row, "created")) {
+        results[n] = { output: args.output, created: true, cancelRequested };
+        continue;
+      }
+      let stored = storedOutput(row);
+      if (!stored.found) {
+        stored = storedOutput((await execute(executor, readStep, { runId: parseId(args.runId), stepId: args.stepId }))[0]);
+      }
+      results[n] = { output: stored.output, created: false, cancelRequested };
+    }
+  }
+  return results.map((result, n) => result ?? new LeaseLostError({ runId: (items[n] as SaveStepArgs).runId }));
 }
