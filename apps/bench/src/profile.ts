@@ -106,6 +106,7 @@ async function startWorker(store: WorkflowStore, kind: JobKind) {
       await runJob({ kind, payload: params as JobPayload, step: (id, fn) => ctx.step(id, fn), emit: () => undefined, holdMs: 0 });
     })
     .concurrency(benchSettings(false).concurrency)
+    .prefetch(Number(process.env.PREFETCH ?? benchSettings(false).concurrency))
     .handleSignals(false)
     .create(store);
 }

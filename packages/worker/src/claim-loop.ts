@@ -10,6 +10,8 @@ export interface ClaimLoopContext {
   workerId: string;
   workflow: string;
   concurrency: number;
+  /** Runs a claim may take beyond the free slots, when claiming ahead pays (see {@link claimAheadLimit}). */
+  prefetch: number;
   leaseMs: number;
   pollIntervalMs: number;
   slots: RunSlots;
@@ -58,33 +60,49 @@ async function claim(context: ClaimLoopContext, limit: number): Promise<ClaimedR
 }
 
 /**
- * The worker's only claimer: one claim at a time, each for every free slot in a single `claimRuns` call.
+ * Handlers shorter than this on average (and a backlog) make the worker claim ahead: the claim's round trip is then a
+ * large part of each run, and runs that wait locally wait less than this for a slot.
+ */
+export const claimAheadMaxHandlerMs = 50;
+
+/**
+ * How many runs to claim beyond the free slots: `prefetch` while the queue has a backlog (the last claim filled what
+ * it asked for) and recent handlers are short; none otherwise, so that a worker with slow handlers never sits on runs
+ * another worker could start.
+ */
+export function claimAheadLimit(context: Pick<ClaimLoopContext, "prefetch" | "slots" | "state">): number {
+  const recent = context.slots.recentHandlerMs;
+  const pays = context.state.lastClaimFull && recent !== undefined && recent < claimAheadMaxHandlerMs;
+  return pays ? context.prefetch : 0;
+}
+
+/**
+ * The worker's only claimer: one claim at a time, each for every free slot (and, while claiming ahead pays, up to
+ * `prefetch` runs more, which wait locally and start the moment a slot frees) in a single `claimRuns` call.
  * Resolves when the worker stops (or, in `drain` mode, when the queue is drained). Never rejects.
  */
 export async function runClaimLoop(context: ClaimLoopContext, mode: ClaimLoopMode): Promise<void> {
   const { slots, wakeup, stopSignal } = context;
   while (!stopSignal.aborted) {
     // Slots whose handler is done count as free while their outcome is written: the claim overlaps that write.
-    const free = context.concurrency - slots.busy;
+    const room = context.concurrency + claimAheadLimit(context) - slots.busy - slots.waiting;
     let claimedCount = 0;
-    if (free > 0) {
+    if (room > 0) {
       context.beforeClaim();
-      const claimed = await claim(context, free);
+      const claimed = await claim(context, room);
       if (claimed === undefined) continue;
       claimedCount = claimed.length;
-      context.state.lastClaimFull = claimed.length >= free;
+      context.state.lastClaimFull = claimed.length >= room;
       if (claimed.length > 0) context.onClaimed(claimed.length);
-      for (const run of claimed) {
-        slots.start(run);
-        // Claimed just as stop() began: hand it straight back rather than start work the stop will cut.
-        if (stopSignal.aborted) slots.abort({ runId: run.runId, leaseToken: run.leaseToken }, new WorkerStoppingError());
-      }
+      slots.offer(claimed);
+      // Claimed just as stop() began: hand them straight back rather than start work the stop will cut.
+      if (stopSignal.aborted) for (const run of claimed) slots.abort({ runId: run.runId, leaseToken: run.leaseToken }, new WorkerStoppingError());
     }
     if (mode === "drain") {
       if (slots.size === 0 && claimedCount === 0) return;
       await wakeup.wait(Infinity);
       continue;
     }
-    await wakeup.wait(free - claimedCount > 0 ? context.pollIntervalMs : Infinity);
+    await wakeup.wait(room - claimedCount > 0 ? context.pollIntervalMs : Infinity);
   }
 }

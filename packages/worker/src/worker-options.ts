@@ -18,6 +18,7 @@ export interface BuilderState {
   workflow: unknown;
   handler?: unknown;
   concurrency?: unknown;
+  prefetch?: unknown;
   leaseMs?: unknown;
   pollIntervalMs?: unknown;
   logger?: unknown;
@@ -33,6 +34,8 @@ export interface WorkerConfig {
   workflow: AnyWorkflowDefinition;
   handler: ExecuteRunOptions["handler"];
   concurrency: number;
+  /** Runs claimed ahead of free slots while it pays (a backlog, short handlers); 0 never. */
+  prefetch: number;
   leaseMs: number;
   pollIntervalMs: number;
   logger: Logger;
@@ -74,7 +77,7 @@ function isLogger(value: unknown): value is Logger {
 }
 
 /**
- * Checks the builder's settings and fills in defaults: concurrency 10, leaseMs 30000, pollIntervalMs 1000,
+ * Checks the builder's settings and fills in defaults: concurrency 10, prefetch = concurrency, leaseMs 30000, pollIntervalMs 1000,
  * the default logger, handleSignals true, shutdownTimeoutMs 30000.
  * @throws InvalidNameError for a bad worker or workflow name
  * @throws ConfigurationError naming the option for anything else
@@ -90,6 +93,7 @@ export function resolveWorkerConfig(state: BuilderState): WorkerConfig {
     });
   }
   const concurrency = integerOption({ option: "concurrency", value: state.concurrency ?? 10, min: 1, max: 10_000 });
+  const prefetch = integerOption({ option: "prefetch", value: state.prefetch ?? concurrency, min: 0, max: 10_000 });
   // A heartbeat every leaseMs / 3 needs a lease of a few milliseconds at the very least.
   const leaseMs = integerOption({ option: "leaseMs", value: state.leaseMs ?? 30_000, min: 30, max: maxTimerMs });
   const pollIntervalMs = integerOption({ option: "pollIntervalMs", value: state.pollIntervalMs ?? 1_000, min: 1, max: maxTimerMs });
@@ -110,6 +114,7 @@ export function resolveWorkerConfig(state: BuilderState): WorkerConfig {
     workflow,
     handler: state.handler as ExecuteRunOptions["handler"],
     concurrency,
+    prefetch,
     leaseMs,
     pollIntervalMs,
     logger: state.logger ?? createDefaultLogger(),

@@ -22,7 +22,7 @@ function claimedCount(call: { result?: unknown }): number {
 }
 
 describe("the claim loop", () => {
-  it("claims up to its free slots in one call, and claims again when a slot frees after a full claim", async () => {
+  it("claims up to its free slots in one call (prefetch 0), and claims again when a slot frees after a full claim", async () => {
     const { memory, store, claims, enqueue, maxConcurrentClaims } = await setup();
     const gates = new Map<string, () => void>();
     const runIds = [];
@@ -30,6 +30,7 @@ describe("the claim loop", () => {
     const worker = track(
       await consumer("w", 0, workflow)
         .concurrency(3)
+        .prefetch(0)
         .pollIntervalMs(60_000)
         .handleSignals(false)
         .logger(quietLogger)
@@ -78,6 +79,7 @@ describe("the claim loop", () => {
     const worker = track(
       await consumer("w", 0, workflow)
         .concurrency(1)
+        .prefetch(0)
         .pollIntervalMs(60_000)
         .handleSignals(false)
         .logger(quietLogger)

@@ -82,6 +82,7 @@ export async function createWorker(config: WorkerConfig, store: WorkflowStore): 
 
   const slots = createRunSlots({
     store,
+    concurrency: config.concurrency,
     workflow: config.workflow,
     handler: config.handler,
     logger,
@@ -123,6 +124,7 @@ export async function createWorker(config: WorkerConfig, store: WorkflowStore): 
     workerId,
     workflow,
     concurrency: config.concurrency,
+    prefetch: config.prefetch,
     leaseMs: config.leaseMs,
     pollIntervalMs: config.pollIntervalMs,
     slots,
@@ -159,6 +161,8 @@ export async function createWorker(config: WorkerConfig, store: WorkflowStore): 
     stopController.abort(new WorkerStoppingError());
     wakeup.notify();
     await active;
+    // Runs claimed ahead go back at once; running handlers get the grace period.
+    slots.abortWaiting(new WorkerStoppingError());
     if (!(await slots.waitIdle(timeoutMs))) {
       logger.warn({ inFlight: slots.size, timeoutMs }, "pgqrs worker: handlers still running at the stop timeout; aborting them and releasing their runs");
       slots.abortAll(new WorkerStoppingError());
