@@ -15,19 +15,39 @@ export interface AttemptState {
   inFlight: string | undefined;
   /** Set once the attempt may write no more: the reason any later step call fails with. */
   closedBy: Error | undefined;
+  /** Whether `closedBy` is set, without building a lazily given reason. */
+  readonly closed: boolean;
+  /**
+   * Closes the attempt, unless it is closed already, with a reason built only if a later step call needs it (most
+   * attempts end with none: the error and its stack would be built for nothing).
+   */
+  closeWith(reason: () => Error): void;
   /** Set when the store refused a write because the lease is gone. */
   leaseLost: Error | undefined;
 }
 
 /** A fresh state for a delivery that replays `steps`. */
 export function createAttemptState(steps: readonly { stepId: string; output: JsonValue | undefined }[]): AttemptState {
+  let closedBy: Error | (() => Error) | undefined;
   return {
     outputs: new Map(steps.map((step) => [step.stepId, step.output])),
     seen: new Set(),
     stepPolicies: new Map(),
     stepErrors: [],
     inFlight: undefined,
-    closedBy: undefined,
+    get closedBy() {
+      if (typeof closedBy === "function") closedBy = closedBy();
+      return closedBy;
+    },
+    set closedBy(reason) {
+      closedBy = reason;
+    },
+    get closed() {
+      return closedBy !== undefined;
+    },
+    closeWith(reason) {
+      closedBy ??= reason;
+    },
     leaseLost: undefined,
   };
 }

@@ -339,3 +339,29 @@ describe("executeRun: schemas", () => {
     expect(run.error?.message).toMatch(/doubled: /);
   });
 });
+
+describe("executeRun: steps after the attempt", () => {
+  it("refuses a step called after the handler returned with PermanentError, and writes nothing", async () => {
+    const harness = await createHarness();
+    const runId = await harness.trigger();
+    let late: Promise<unknown> | undefined;
+    let ran = false;
+    const outcome = await harness.deliver(async (ctx) => {
+      const context = ctx;
+      // Left running by a handler that does not await it: called only once the attempt has ended.
+      late = Promise.resolve().then(async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return context.step("late", () => {
+          ran = true;
+          return 1;
+        });
+      });
+      return "done";
+    });
+    expect(outcome).toEqual({ status: "SUCCESS" });
+    await expect(late).rejects.toThrow(/this attempt of the run is over; a step called after the handler settled was not run/);
+    await expect(late).rejects.toMatchObject({ name: "PermanentError" });
+    expect(ran).toBe(false);
+    expect((await harness.getRun(runId)).steps).toEqual([]);
+  });
+});

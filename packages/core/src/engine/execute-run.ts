@@ -265,9 +265,7 @@ async function fenced(attempt: Attempt, write: () => Promise<void>): Promise<Run
 
 /** Ends the attempt: later step calls (a handler left running) fail with `reason` and write nothing. */
 function close(state: AttemptState, reason?: unknown): void {
-  if (state.closedBy !== undefined) return;
-  state.closedBy =
-    reason instanceof Error
-      ? reason
-      : new PermanentError("this attempt of the run is over; a step called after the handler settled was not run");
+  if (state.closed) return;
+  if (reason instanceof Error) state.closedBy = reason;
+  else state.closeWith(() => new PermanentError("this attempt of the run is over; a step called after the handler settled was not run"));
 }
