@@ -9,6 +9,7 @@
  * `pg_catalog` in its `search_path`), to show what pgqrs's NOTIFYs cost: a NOTIFY inside a write transaction holds the
  * server-wide notify lock until that commit is flushed, so notifying commits run one at a time; the store's own
  * batches of post-commit events (`pgqrs_publish_events`) write nothing and hold it only briefly.
+ * `PREFETCH=n` in the environment sets the worker's `.prefetch(n)` (default: the concurrency, as the worker's own).
  * `--pglite` profiles embedded PGlite instead (`worker.drain()`); the store's named statements go through PGlite's
  * `execProtocol`, timed there (time inside PGlite, without the wait for its lock; `parse …` is their one-time Parse).
  */
