@@ -5,12 +5,14 @@ import { intOf, isUuid, jsonParam, parseId } from "../rows";
 import { messages, runs } from "../schema";
 import { defineStatement, execute } from "../statement";
 import type { Executor } from "../statement";
+import { fencedUpdate, runFenced } from "./finish";
 
 const p = sql.placeholder;
 
 /*
  * One statement ends several runs SUCCESS (the store batches concurrent completions, see batcher), each fenced by its
  * own lease: `lease_token = token and status = 'RUNNING'`. A run whose lease is lost is left alone and fails alone.
+ * A lone completion uses `complete_run` below.
  *
  * Locking: `locked` takes the listed runs' rows FOR NO KEY UPDATE in id order, as every multi-row lock of the run
  * table does (see save-step), so batches, heartbeats and step writes never wait for each other in a cycle. If a
@@ -45,6 +47,19 @@ const complete = defineStatement(
   select done.n from done`,
 );
 
+/** The same write for one item, the common case when the store is not busy: the simpler shared fenced update. */
+const completeOne = fencedUpdate(
+  "complete_run",
+  {
+    status: sql`'SUCCESS'`,
+    output: sql`${p("output")}::json`,
+    finished_at: sql`now()`,
+    visible_at: sql`null`,
+    pause_reason: sql`null`,
+  },
+  { announceVisible: false, cancelInstead: false },
+);
+
 /** Arguments of {@link completeRuns}, as in `WorkflowStore.completeRun`. */
 export interface CompleteRunArgs {
   runId: string;
@@ -61,6 +76,15 @@ export async function completeRuns(
   executor: Executor,
   items: readonly CompleteRunArgs[],
 ): Promise<(StoreEvent[] | LeaseLostError)[]> {
+  const only = items.length === 1 ? (items[0] as CompleteRunArgs) : undefined;
+  if (only !== undefined) {
+    try {
+      return [await runFenced(executor, completeOne, { runId: only.runId, leaseToken: only.leaseToken, output: jsonParam(only.output) })];
+    } catch (error) {
+      if (LeaseLostError.isInstance(error)) return [error];
+      throw error;
+    }
+  }
   const results: (StoreEvent[] | LeaseLostError)[] = items.map((args) => new LeaseLostError({ runId: args.runId }));
   // `n` indexes the outputs too (outputs travel beside the items, as in save-step).
   const rows: string[] = [];
