@@ -29,6 +29,7 @@ export { defaultRetryPolicy } from "./retry/default-retry-policy";
 export { resolveRetryPolicy } from "./retry/resolve-retry-policy";
 export { backoffCapMs, backoffDelayMs, type BackoffOptions } from "./retry/backoff-delay";
 export { executeRun } from "./engine/execute-run";
+export { silentLogger, withFields } from "./engine/silent-logger";
 export type { ExecuteRunOptions, RunOutcome, StepEvent } from "./engine/types";
 export { toStoredError, type ToStoredErrorOptions } from "./errors/to-stored-error";
 export { assertCompatibleStore } from "./store-check";

@@ -1,4 +1,4 @@
-import type { Logger } from "@pgqrs/core";
+import { silentLogger, type Logger } from "@pgqrs/core";
 
 /** Where the default logger writes one line; `console.error` unless a test swaps it. */
 export type LineWriter = (line: string) => void;
@@ -45,6 +45,6 @@ function writeLine(write: LineWriter, level: "warn" | "error") {
  * hands it params or outputs.
  */
 export function createDefaultLogger(write: LineWriter = (line) => console.error(line)): Logger {
-  const ignore = (): void => undefined;
-  return { debug: ignore, info: ignore, warn: writeLine(write, "warn"), error: writeLine(write, "error") };
+  // silentLogger's own methods: loggers built over this one (withFields) see the levels it drops.
+  return { debug: silentLogger.debug, info: silentLogger.info, warn: writeLine(write, "warn"), error: writeLine(write, "error") };
 }

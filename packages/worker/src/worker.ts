@@ -1,4 +1,4 @@
-import { UnknownWorkflowError, WorkerStoppingError, LeaseLostError, type Logger, type WorkflowStore } from "@pgqrs/core";
+import { UnknownWorkflowError, WorkerStoppingError, LeaseLostError, withFields, type WorkflowStore } from "@pgqrs/core";
 import { createBackoff } from "./backoff";
 import { createCancelRequests } from "./cancel-requests";
 import { runClaimLoop, type ClaimLoopContext, type ClaimLoopMode } from "./claim-loop";
@@ -44,15 +44,6 @@ export interface Worker {
    * failure), closes the HTTP server and the event subscription and deregisters the worker. Idempotent.
    */
   stop(options?: StopOptions): Promise<void>;
-}
-
-function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
-  return {
-    debug: (object, message) => logger.debug({ ...fields, ...object }, message),
-    info: (object, message) => logger.info({ ...fields, ...object }, message),
-    warn: (object, message) => logger.warn({ ...fields, ...object }, message),
-    error: (object, message) => logger.error({ ...fields, ...object }, message),
-  };
 }
 
 /**

@@ -85,7 +85,8 @@ export async function completeRuns(
       throw error;
     }
   }
-  const results: (StoreEvent[] | LeaseLostError)[] = items.map((args) => new LeaseLostError({ runId: args.runId }));
+  // Filled from the rows returned; an item with no row lost its lease (the error is built only then).
+  const results: (StoreEvent[] | undefined)[] = items.map(() => undefined);
   // `n` indexes the outputs too (outputs travel beside the items, as in save-step).
   const rows: string[] = [];
   const outputs: string[] = [];
@@ -95,10 +96,11 @@ export async function completeRuns(
     if (parseId(args.runId) === null || !isUuid(args.leaseToken)) return;
     rows.push(`{"n":${n},"run_id":"${args.runId}","lease_token":"${args.leaseToken}","void":${output === null}}`);
   });
-  if (rows.length === 0) return results;
+  const settled = () => results.map((result, n) => result ?? new LeaseLostError({ runId: (items[n] as CompleteRunArgs).runId }));
+  if (rows.length === 0) return settled();
   for (const row of await execute(executor, complete, { items: `[${rows.join(",")}]`, outputs: `[${outputs.join(",")}]` })) {
     const n = intOf(row, "n");
     results[n] = [{ type: "run-changed", runId: (items[n] as CompleteRunArgs).runId, status: "SUCCESS" }];
   }
-  return results;
+  return settled();
 }
