@@ -18,7 +18,8 @@ const p = sql.placeholder;
  * table does (see save-step), so batches, heartbeats and step writes never wait for each other in a cycle. If a
  * claimer took a row after the lease expired, the lock waits for it and re-checks the fence against the committed
  * row, so a zombie's late completion changes nothing (LeaseLostError). The update then writes only rows this
- * statement holds. Each run's message is archived in the same statement, so both commit together; `run-changed`
+ * statement holds, whose newest version the lock returned (status compared there: a status in the lock's own filter
+ * would tempt a planner without fresh statistics into the partial claim index). Each run's message is archived in the same statement, so both commit together; `run-changed`
  * is published after the commit (see notifier). A pending cancel request does not change the outcome: the handler
  * finished, the work was done. Outputs travel as one JSON array beside the items (see save-step).
  */
@@ -29,8 +30,8 @@ const complete = defineStatement(
     from json_to_recordset(${p("items")}::json) as i(n int, run_id bigint, lease_token uuid, void boolean)
     join json_array_elements(${p("outputs")}::json) with ordinality as o(output, k) on o.k = i.n + 1
   ), locked as (
-    select r.id, r.lease_token from ${runs} r
-    where r.id = any (array(select run_id from input)) and r.status = 'RUNNING'
+    select r.id, r.lease_token, r.status from ${runs} r
+    where r.id = any (array(select run_id from input))
     order by r.id
     for no key update
   ), done as (
@@ -38,8 +39,8 @@ const complete = defineStatement(
       output = i.output,
       finished_at = now(), visible_at = null, pause_reason = null, lease_token = null, worker_id = null
     from input i, locked l
-    where l.id = i.run_id and l.lease_token = i.lease_token
-      and r.id = l.id and r.lease_token = i.lease_token and r.status = 'RUNNING'
+    where l.id = i.run_id and l.lease_token = i.lease_token and l.status = 'RUNNING'
+      and r.id = l.id and r.lease_token = i.lease_token
     returning i.n, r.message_id
   ), archived as (
     update ${messages} m set archived_at = now() from done where m.id = done.message_id

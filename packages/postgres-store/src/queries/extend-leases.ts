@@ -10,10 +10,12 @@ const p = sql.placeholder;
 /*
  * Locking: one statement over all of the worker's leases. `locked` takes their rows FOR NO KEY UPDATE in id order,
  * as every multi-row lock of the run table does (the batched step writes and completions, see save-step), so a
- * heartbeat and a batch never wait for each other in a cycle; the update then writes only rows it holds. A lease is extended only while its token is still the run's and the run is RUNNING. If a claimer holds the
- * row (the lease had expired), the update waits for it and then re-checks the token against the committed row, so a
- * reclaimed run is never extended; if the update gets there first, the claimer skips the row and afterwards sees a
- * lease end in the future. The worker's last_seen_at is stamped in the same statement.
+ * heartbeat and a batch never wait for each other in a cycle; the update then writes only rows it holds. A lease is
+ * extended only while its token is still the run's and the run is RUNNING, compared on the row version the lock
+ * returned (the lock itself filters by primary key only, see save-step). If a claimer holds the row (the lease had
+ * expired), the lock waits for it and then reads the committed row, so a reclaimed run is never extended; if the
+ * heartbeat gets there first, the claimer skips the row and afterwards sees a lease end in the future. The worker's
+ * last_seen_at is stamped in the same statement.
  * Each extended row also says whether a cancel was requested for it: RETURNING reads the row version this update
  * wrote, so a cancelRun that committed before the update took the row lock is always seen.
  */
@@ -22,15 +24,15 @@ const extend = defineStatement(
   sql`with leases as (
     select * from json_to_recordset(${p("leases")}::json) as l(run_id bigint, lease_token uuid)
   ), locked as (
-    select r.id, r.lease_token from ${runs} r
-    where r.id = any (array(select run_id from leases)) and r.status = 'RUNNING'
+    select r.id, r.lease_token, r.status from ${runs} r
+    where r.id = any (array(select run_id from leases))
     order by r.id
     for no key update
   ), extended as (
     update ${runs} r set visible_at = now() + ${p("leaseMs")}::float8 * interval '1 millisecond'
     from leases l, locked k
-    where k.id = l.run_id and k.lease_token = l.lease_token
-      and r.id = k.id and r.lease_token = l.lease_token and r.status = 'RUNNING'
+    where k.id = l.run_id and k.lease_token = l.lease_token and k.status = 'RUNNING'
+      and r.id = k.id and r.lease_token = l.lease_token
     returning r.id, r.cancel_requested_at is not null as cancel_requested
   ), seen as (
     update ${workers} set last_seen_at = now() where id = ${p("workerId")}::uuid returning 1

@@ -18,7 +18,9 @@ const p = sql.placeholder;
  * NO KEY UPDATE of a claim or of a finishing write, so a lease cannot change hands between the check and the insert:
  * a concurrent claim skips the row (SKIP LOCKED) until this commits, and a claim that got there first makes this
  * statement wait and then read the newest row version, whose token no longer matches: nothing is written for it.
- * The token is compared after the lock (`held`), against the row the lock returned.
+ * The token and the status are compared after the lock (`held`), against the row the lock returned. The lock's own
+ * filter is the primary key alone: with a status there, a planner without fresh statistics would rather walk the
+ * partial claim index (every queued run) than probe the key.
  *
  * The insert is ON CONFLICT DO NOTHING on (run_id, step_id): the first stored output wins. The same round trip says
  * which case happened: `held` false is a lost lease, `created` false with `held` true is an output already stored
@@ -36,12 +38,13 @@ const save = defineStatement(
     from json_to_recordset(${p("items")}::json) as i(n int, run_id bigint, lease_token uuid, step_id text, void boolean)
     join json_array_elements(${p("outputs")}::json) with ordinality as o(output, k) on o.k = i.n + 1
   ), lease as (
-    select r.id, r.lease_token, r.cancel_requested_at is not null as cancel_requested from ${runs} r
-    where r.id = any (array(select run_id from input)) and r.status = 'RUNNING'
+    select r.id, r.lease_token, r.status, r.cancel_requested_at is not null as cancel_requested from ${runs} r
+    where r.id = any (array(select run_id from input))
     order by r.id
     for share
   ), held as (
-    select i.* , l.cancel_requested from input i join lease l on l.id = i.run_id and l.lease_token = i.lease_token
+    select i.*, l.cancel_requested from input i
+    join lease l on l.id = i.run_id and l.lease_token = i.lease_token and l.status = 'RUNNING'
   ), inserted as (
     insert into ${steps} (run_id, step_id, output)
     select run_id, step_id, output from held
