@@ -6,7 +6,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/logger";
 import { createPostgresStore } from "../src/store";
-import { migratedDatabase, testPool, truncateAll } from "./support/databases";
+import { migratedDatabase, recordStatements, testPool, truncateAll } from "./support/databases";
 
 const hasPostgres = await postgresAvailable();
 
@@ -25,22 +25,17 @@ describe.skipIf(!hasPostgres)("batched step writes and completions", () => {
   let database: TestDatabase;
   let pool: pg.Pool;
   let store: WorkflowStore;
-  let statements: string[] = [];
+  const statements: string[] = [];
 
   beforeAll(async () => {
     database = await migratedDatabase();
     pool = testPool(database.url, 4);
-    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
-    (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
-      const config = args[0];
-      statements.push(typeof config === "string" ? config : String((config as { text?: unknown }).text));
-      return query(...args);
-    };
+    recordStatements(pool, statements);
     store = createPostgresStore({ pool, logger: silentLogger });
   });
   beforeEach(async () => {
     await truncateAll(pool);
-    statements = [];
+    statements.length = 0;
   });
   afterAll(async () => {
     await store.close();
@@ -62,7 +57,7 @@ describe.skipIf(!hasPostgres)("batched step writes and completions", () => {
     const [a, b, c, d, e] = runs as [ClaimedRun, ClaimedRun, ClaimedRun, ClaimedRun, ClaimedRun];
     await store.saveStep({ runId: a.runId, leaseToken: a.leaseToken, stepId: "s", output: "first" });
 
-    statements = [];
+    statements.length = 0;
     const results = await Promise.allSettled([
       store.saveStep({ runId: a.runId, leaseToken: a.leaseToken, stepId: "s", output: "second" }),
       store.saveStep({ runId: b.runId, leaseToken: b.leaseToken, stepId: "s", output: null }),
@@ -88,7 +83,7 @@ describe.skipIf(!hasPostgres)("batched step writes and completions", () => {
 
   it("completes runs that finish together in one statement; a lost lease fails alone", async () => {
     const { runs } = await claimed(4);
-    statements = [];
+    statements.length = 0;
     const results = await Promise.allSettled(
       runs.map((run, i) =>
         store.completeRun({ runId: run.runId, leaseToken: i === 2 ? crypto.randomUUID() : run.leaseToken, output: { i } }),
@@ -113,7 +108,7 @@ describe.skipIf(!hasPostgres)("batched step writes and completions", () => {
     // A check the database enforces on one row: the statement carrying it fails as a whole.
     await pool.query(`alter table pgqrs.steps add constraint no_poison check (output::text <> '"poison"')`);
     try {
-      statements = [];
+      statements.length = 0;
       const results = await Promise.allSettled([
         store.saveStep({ runId: a.runId, leaseToken: a.leaseToken, stepId: "s", output: 1 }),
         store.saveStep({ runId: b.runId, leaseToken: b.leaseToken, stepId: "s", output: "poison" }),

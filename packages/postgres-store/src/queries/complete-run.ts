@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { intOf, isUuid, jsonParam, parseId } from "../rows";
 import { messages, runs } from "../schema";
 import { defineStatement, execute } from "../statement";
+import { runsLockedInIdOrder } from "./run-locks";
 import type { Executor } from "../statement";
 import { fencedUpdate, runFenced } from "./finish";
 
@@ -14,13 +15,11 @@ const p = sql.placeholder;
  * own lease: `lease_token = token and status = 'RUNNING'`. A run whose lease is lost is left alone and fails alone.
  * A lone completion uses `complete_run` below.
  *
- * Locking: `locked` takes the listed runs' rows FOR NO KEY UPDATE in id order, as every multi-row lock of the run
- * table does (see save-step), so batches, heartbeats and step writes never wait for each other in a cycle. If a
- * claimer took a row after the lease expired, the lock waits for it and re-checks the fence against the committed
- * row, so a zombie's late completion changes nothing (LeaseLostError). The update then writes only rows this
- * statement holds, whose newest version the lock returned (status compared there: a status in the lock's own filter
- * would tempt a planner without fresh statistics into the partial claim index). Each run's message is archived in the same statement, so both commit together; `run-changed`
- * is published after the commit (see notifier). A pending cancel request does not change the outcome: the handler
+ * Locking: `locked` takes the listed runs' rows FOR NO KEY UPDATE in id order (see run-locks). If a claimer took a
+ * row after the lease expired, the lock waits for it and reads the committed row, whose token no longer matches, so
+ * a zombie's late completion changes nothing (LeaseLostError). The update then writes only rows this statement
+ * holds, fenced on the row versions the lock returned. Each run's message is archived in the same statement, so
+ * both commit together; `run-changed` is published after the commit (see notifier). A pending cancel request does not change the outcome: the handler
  * finished, the work was done. Outputs travel as one JSON array beside the items (see save-step).
  */
 const complete = defineStatement(
@@ -30,10 +29,7 @@ const complete = defineStatement(
     from json_to_recordset(${p("items")}::json) as i(n int, run_id bigint, lease_token uuid, void boolean)
     join json_array_elements(${p("outputs")}::json) with ordinality as o(output, k) on o.k = i.n + 1
   ), locked as (
-    select r.id, r.lease_token, r.status from ${runs} r
-    where r.id = any (array(select run_id from input))
-    order by r.id
-    for no key update
+    ${runsLockedInIdOrder(sql`select run_id from input`, "no key update")}
   ), done as (
     update ${runs} r set status = 'SUCCESS',
       output = i.output,

@@ -3,16 +3,15 @@ import { sql } from "drizzle-orm";
 import { isUuid, parseId, textOf } from "../rows";
 import { runs, workers } from "../schema";
 import { defineStatement, execute } from "../statement";
+import { runsLockedInIdOrder } from "./run-locks";
 import type { Executor } from "../statement";
 
 const p = sql.placeholder;
 
 /*
- * Locking: one statement over all of the worker's leases. `locked` takes their rows FOR NO KEY UPDATE in id order,
- * as every multi-row lock of the run table does (the batched step writes and completions, see save-step), so a
- * heartbeat and a batch never wait for each other in a cycle; the update then writes only rows it holds. A lease is
- * extended only while its token is still the run's and the run is RUNNING, compared on the row version the lock
- * returned (the lock itself filters by primary key only, see save-step). If a claimer holds the row (the lease had
+ * Locking: one statement over all of the worker's leases. `locked` takes their rows FOR NO KEY UPDATE in id order
+ * (see run-locks); the update then writes only rows it holds. A lease is extended only while its token is still the
+ * run's and the run is RUNNING, compared on the row version the lock returned. If a claimer holds the row (the lease had
  * expired), the lock waits for it and then reads the committed row, so a reclaimed run is never extended; if the
  * heartbeat gets there first, the claimer skips the row and afterwards sees a lease end in the future. The worker's
  * last_seen_at is stamped in the same statement.
@@ -24,10 +23,7 @@ const extend = defineStatement(
   sql`with leases as (
     select * from json_to_recordset(${p("leases")}::json) as l(run_id bigint, lease_token uuid)
   ), locked as (
-    select r.id, r.lease_token, r.status from ${runs} r
-    where r.id = any (array(select run_id from leases))
-    order by r.id
-    for no key update
+    ${runsLockedInIdOrder(sql`select run_id from leases`, "no key update")}
   ), extended as (
     update ${runs} r set visible_at = now() + ${p("leaseMs")}::float8 * interval '1 millisecond'
     from leases l, locked k

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { boolOf, intOf, isUuid, jsonParam, optionalTextOf, parseId, wellFormed } from "../rows";
 import { runs, steps } from "../schema";
 import { defineStatement, execute } from "../statement";
+import { runsLockedInIdOrder } from "./run-locks";
 import type { Executor, Row } from "../statement";
 
 const p = sql.placeholder;
@@ -12,15 +13,11 @@ const p = sql.placeholder;
  * One statement writes the steps of several runs (the store batches concurrent step writes, see batcher), each under
  * its own lease; items whose lease is lost write nothing and fail alone. A lone write uses `save_step` below.
  *
- * Locking: `lease` locks the listed runs' rows FOR SHARE, in id order (ORDER BY sits below the row locking, so rows
- * are locked in that order). Every multi-row lock of the run table (this, the batched completion, the heartbeat)
- * takes its rows in id order, so two of them never wait for each other in a cycle. FOR SHARE conflicts with the FOR
- * NO KEY UPDATE of a claim or of a finishing write, so a lease cannot change hands between the check and the insert:
- * a concurrent claim skips the row (SKIP LOCKED) until this commits, and a claim that got there first makes this
- * statement wait and then read the newest row version, whose token no longer matches: nothing is written for it.
- * The token and the status are compared after the lock (`held`), against the row the lock returned. The lock's own
- * filter is the primary key alone: with a status there, a planner without fresh statistics would rather walk the
- * partial claim index (every queued run) than probe the key.
+ * Locking: `lease` locks the listed runs' rows FOR SHARE in id order (run-locks: why the order, and why by primary
+ * key alone). FOR SHARE conflicts with the FOR NO KEY UPDATE of a claim or of a finishing write, so a lease cannot
+ * change hands between the check and the insert: a concurrent claim skips the row (SKIP LOCKED) until this commits,
+ * and a claim that got there first makes this statement wait and then read the newest row version, whose token no
+ * longer matches: nothing is written for it. Token and status are compared after the lock (`held`).
  *
  * The insert is ON CONFLICT DO NOTHING on (run_id, step_id): the first stored output wins. The same round trip says
  * which case happened: `held` false is a lost lease, `created` false with `held` true is an output already stored
@@ -38,10 +35,7 @@ const save = defineStatement(
     from json_to_recordset(${p("items")}::json) as i(n int, run_id bigint, lease_token uuid, step_id text, void boolean)
     join json_array_elements(${p("outputs")}::json) with ordinality as o(output, k) on o.k = i.n + 1
   ), lease as (
-    select r.id, r.lease_token, r.status, r.cancel_requested_at is not null as cancel_requested from ${runs} r
-    where r.id = any (array(select run_id from input))
-    order by r.id
-    for share
+    ${runsLockedInIdOrder(sql`select run_id from input`, "share")}
   ), held as (
     select i.*, l.cancel_requested from input i
     join lease l on l.id = i.run_id and l.lease_token = i.lease_token and l.status = 'RUNNING'

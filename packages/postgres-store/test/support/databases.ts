@@ -70,3 +70,16 @@ export function testPool(url: string, max = 5): pg.Pool {
   pool.on("error", () => undefined);
   return pool;
 }
+
+/**
+ * Appends the text of every statement `pool` sends through `pool.query` to `into` (the store sends each statement
+ * that way): its length counts round trips.
+ */
+export function recordStatements(pool: pg.Pool, into: string[]): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+    const config = args[0];
+    into.push(typeof config === "string" ? config : String((config as { text?: unknown }).text));
+    return query(...args);
+  };
+}
