@@ -7,7 +7,7 @@ describe("createWorkerMetrics", () => {
     metrics.recordStep({ runId: "1", stepId: "a", durationMs: 30, replayed: false, ok: true });
     metrics.recordStep({ runId: "1", stepId: "b", durationMs: 2_000, replayed: false, ok: false });
     metrics.recordStep({ runId: "1", stepId: "c", durationMs: 0, replayed: true, ok: true });
-    const body = metrics.render({ inFlight: 2, queueDepth: undefined });
+    const body = metrics.render({ inFlight: 2, waiting: 3, queueDepth: undefined });
     const bucket = (le: string) => body.split("\n").find((line) => line.startsWith(`pgqrs_step_duration_seconds_bucket{workflow="jobs",le="${le}"}`));
     expect(bucket("0.025")).toMatch(/ 0$/);
     expect(bucket("0.05")).toMatch(/ 1$/);
@@ -17,6 +17,7 @@ describe("createWorkerMetrics", () => {
     expect(body).toContain('pgqrs_step_duration_seconds_sum{workflow="jobs"} 2.03');
     expect(body).toContain('pgqrs_step_duration_seconds_count{workflow="jobs"} 2');
     expect(body).toContain('pgqrs_runs_in_flight{workflow="jobs"} 2');
+    expect(body).toContain('pgqrs_runs_waiting{workflow="jobs"} 3');
     // No depth reading yet: the family is declared but has no sample.
     expect(body).toContain("# TYPE pgqrs_queue_depth gauge");
     expect(body).not.toMatch(/^pgqrs_queue_depth\{/m);

@@ -5,7 +5,10 @@ export const stepDurationBuckets: readonly number[] = [0.005, 0.01, 0.025, 0.05,
 
 /** Values read when the metrics are rendered rather than counted. */
 export interface MetricGauges {
+  /** Runs whose attempt is executing (handler running, or its outcome being written). */
   inFlight: number;
+  /** Runs claimed ahead, waiting in the worker for a free slot. */
+  waiting: number;
   /** Visible QUEUED runs; `undefined` when the store has not answered yet (the sample is left out). */
   queueDepth: number | undefined;
 }
@@ -115,6 +118,9 @@ export function createWorkerMetrics(workflow: string): WorkerMetrics {
         "# HELP pgqrs_runs_in_flight Runs this worker is executing now.",
         "# TYPE pgqrs_runs_in_flight gauge",
         `pgqrs_runs_in_flight{${label}} ${gauges.inFlight}`,
+        "# HELP pgqrs_runs_waiting Runs this worker claimed ahead, waiting for a free slot.",
+        "# TYPE pgqrs_runs_waiting gauge",
+        `pgqrs_runs_waiting{${label}} ${gauges.waiting}`,
       );
       return `${lines.join("\n")}\n`;
     },

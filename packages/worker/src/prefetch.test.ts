@@ -1,7 +1,7 @@
 import type { WorkflowContext } from "@pgqrs/core";
 import { createMemoryStore } from "@pgqrs/core/testing";
 import { describe, expect, it, vi } from "vitest";
-import { deferred, patience, quietLogger, spyStore, trackWorkers, waitForStatus } from "../test/support/harness";
+import { deferred, get, patience, quietLogger, spyStore, trackWorkers, waitForStatus } from "../test/support/harness";
 import { claimAheadLimit, claimAheadMaxHandlerMs } from "./claim-loop";
 import { consumer } from "./index";
 import type { RunSlots } from "./run-slots";
@@ -115,6 +115,9 @@ describe("claiming ahead (prefetch)", () => {
 
   it("hands runs waiting for a slot back at once on stop, without counting a failure, while the running handler finishes", async () => {
     const { memory, gate, started, worker, polling, gated, waiting } = await withWaitingRuns();
+    const metrics = (await get(worker, "/metrics")).body;
+    expect(metrics).toContain(`pgqrs_runs_in_flight{workflow="${workflow}"} 1`);
+    expect(metrics).toContain(`pgqrs_runs_waiting{workflow="${workflow}"} 2`);
     const stopping = worker.stop({ timeoutMs: 60_000 });
     for (const runId of waiting) {
       const run = await waitForStatus(memory, runId, "QUEUED");

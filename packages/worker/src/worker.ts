@@ -97,7 +97,7 @@ export async function createWorker(config: WorkerConfig, store: WorkflowStore): 
     logger,
     endpoints: {
       healthy: () => mode !== undefined && !stopController.signal.aborted && storeAnswered,
-      metrics: async () => metrics.render({ inFlight: slots.size, queueDepth: await queueDepth.read() }),
+      metrics: async () => metrics.render({ inFlight: slots.size - slots.waiting, waiting: slots.waiting, queueDepth: await queueDepth.read() }),
     },
   });
   let workerId: string;
