@@ -10,8 +10,9 @@ export interface ConsumerBuilder<TInput, TOutput> {
   /** The workflow's handler: `params` is the input schema's output type, the return value the output type. Required. */
   handler(fn: WorkflowHandler<TInput, TOutput>): ConsumerBuilder<TInput, TOutput>;
   /**
-   * Handlers run at once; each claim asks for the free slots only. A slot is free again as soon as its handler is
-   * done, while the engine still writes the outcome. An integer from 1. @default 10
+   * Handlers run at once; each claim asks for the free slots (and, while `prefetch` pays, a few runs ahead). A slot is
+   * free again as soon as its handler is done, while the engine still writes the outcome. An integer from 1.
+   * @default 10
    */
   concurrency(n: number): ConsumerBuilder<TInput, TOutput>;
   /**
