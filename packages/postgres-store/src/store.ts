@@ -15,8 +15,6 @@ import { createPgliteDirect } from "./pglite-statement";
 import { acknowledgeCancel } from "./queries/acknowledge-cancel";
 import { cancelRun } from "./queries/cancel-run";
 import { claimRuns } from "./queries/claim-runs";
-import { completeRuns } from "./queries/complete-run";
-import type { CompleteRunArgs } from "./queries/complete-run";
 import { countRuns } from "./queries/count-runs";
 import { enqueue } from "./queries/enqueue";
 import { extendLeases } from "./queries/extend-leases";
@@ -30,10 +28,11 @@ import { releaseRun } from "./queries/release-run";
 import { resumeRun } from "./queries/resume-run";
 import { retryFailedRun } from "./queries/retry-failed-run";
 import { retryRun } from "./queries/retry-run";
-import { saveSteps } from "./queries/save-step";
-import type { SaveStepArgs, SavedStep } from "./queries/save-step";
+import type { SavedStep } from "./queries/save-step";
 import { sendEvent } from "./queries/send-event";
 import { deregisterWorker, listWorkers, registerWorker } from "./queries/workers";
+import { writeRuns } from "./queries/write-runs";
+import type { RunWrite } from "./queries/write-runs";
 import { createWorkflow, getWorkflow, listWorkflows } from "./queries/workflows";
 import { execute } from "./statement";
 import type { Database, Executor } from "./statement";
@@ -45,8 +44,8 @@ import type { Database, Executor } from "./statement";
 const publishDelayMs = 2;
 
 /**
- * Batched writes (step outputs, completions): at most this many statements of one kind in flight, each carrying at
- * most `maxBatch` writes. Two keep a second commit going while the first waits for its WAL flush.
+ * Batched writes (step outputs and completions, in one statement): at most this many statements in flight, each
+ * carrying at most `maxBatch` writes. Two keep a second commit going while the first waits for its WAL flush.
  */
 const writeBatches = { maxInFlight: 2, maxBatch: 100 };
 
@@ -136,19 +135,13 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
     delayMs: publishDelayMs,
     maxBatch: 100,
   });
-  // Concurrent step writes and completions (several handlers finishing together) share statements: fewer round
-  // trips, commits and WAL flushes per run under load, the same single statement when idle. See batcher.
+  // Step writes and completions that arrive together (several handlers finishing at once) share a statement: fewer
+  // round trips, commits and WAL flushes per run under load, each its single-row statement when idle. See batcher.
   const retryAlone = (error: unknown) => !ConnectionError.isInstance(error) && !isConnectionFailure(error);
-  const stepWrites = createBatcher<SaveStepArgs, SavedStep>({
+  const writes = createBatcher<RunWrite, SavedStep | StoreEvent[]>({
     ...writeBatches,
-    run: (items) => run((executor) => saveSteps(executor, items)),
-    keyOf: (item) => `${item.runId}/${item.stepId}`,
-    retryAlone,
-  });
-  const completions = createBatcher<CompleteRunArgs, StoreEvent[]>({
-    ...writeBatches,
-    run: (items) => run((executor) => completeRuns(executor, items)),
-    keyOf: (item) => item.runId,
+    run: (items) => run((executor) => writeRuns(executor, items)),
+    keyOf: (item) => ("step" in item ? `${item.step.runId}/${item.step.stepId}` : item.complete.runId),
     retryAlone,
   });
   const publishing = <TArgs>(write: (executor: Executor, args: TArgs) => Promise<StoreEvent[]>) => (args: TArgs) =>
@@ -169,8 +162,8 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
     deregisterWorker: (args) => run((executor) => deregisterWorker(executor, args)),
     claimRuns: (args) => run((executor) => claimRuns(executor, args)),
     extendLeases: (args) => run((executor) => extendLeases(executor, args)),
-    saveStep: (args) => stepWrites.submit(args),
-    completeRun: async (args) => notifier.publish(await completions.submit(args)),
+    saveStep: (args) => writes.submit({ step: args }) as Promise<SavedStep>,
+    completeRun: async (args) => notifier.publish((await writes.submit({ complete: args })) as StoreEvent[]),
     failRun: publishing(failRun),
     retryRun: publishing(retryRun),
     pauseRun: publishing(pauseRun),
@@ -189,7 +182,7 @@ export function buildStore(target: PostgresStoreTarget, options: StoreOptions & 
     close() {
       closing ??= (async () => {
         // Before the pool ends: writes in flight finish, and what committed is announced.
-        await Promise.all([stepWrites.drain(), completions.drain()]);
+        await writes.drain();
         await notifier.close();
         await listener?.close();
         await options.owned?.close();
