@@ -66,7 +66,7 @@ export interface SavedStep {
 }
 
 /** The `stored` column of a step write: the output found already stored, if any. */
-export function storedOutput(row: Row | undefined): { found: boolean; output: JsonValue | undefined } {
+function storedOutput(row: Row | undefined): { found: boolean; output: JsonValue | undefined } {
   const text = row ? optionalTextOf(row, "stored") : null;
   if (text === null) return { found: false, output: undefined };
   const stored = JSON.parse(text) as { output: JsonValue; void: boolean };
@@ -74,7 +74,7 @@ export function storedOutput(row: Row | undefined): { found: boolean; output: Js
 }
 
 /** Reads a step's stored output again, after a write that lost the race for it to one committed after its snapshot. */
-export async function readStoredStep(executor: Executor, args: SaveStepArgs): Promise<{ output: JsonValue | undefined }> {
+async function readStoredStep(executor: Executor, args: SaveStepArgs): Promise<{ output: JsonValue | undefined }> {
   return storedOutput((await execute(executor, readStep, { runId: parseId(args.runId), stepId: args.stepId }))[0]);
 }
 
@@ -88,6 +88,15 @@ export async function saveStep(executor: Executor, args: SaveStepArgs): Promise<
   const row = (
     await execute(executor, save, { runId, leaseToken: args.leaseToken, stepId: args.stepId, output: jsonParam(args.output) })
   )[0];
+  return savedStepFrom(executor, args, row);
+}
+
+/**
+ * What a step write's answer row (`held`, `created`, `cancel_requested`, `stored`; this statement's or a batch's)
+ * means for `args`: the `LeaseLostError` when the lease was not held, else `saveStep`'s answer, reading the stored
+ * output again when a write that committed after this statement's snapshot won the race.
+ */
+export async function savedStepFrom(executor: Executor, args: SaveStepArgs, row: Row | undefined): Promise<SavedStep | LeaseLostError> {
   if (!row || !boolOf(row, "held")) return new LeaseLostError({ runId: args.runId });
   const cancelRequested = boolOf(row, "cancel_requested");
   if (boolOf(row, "created")) return { output: args.output, created: true, cancelRequested };

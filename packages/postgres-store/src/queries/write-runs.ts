@@ -1,14 +1,14 @@
 import { LeaseLostError } from "@pgqrs/core";
 import type { StoreEvent } from "@pgqrs/core/storage";
 import { sql } from "drizzle-orm";
-import { boolOf, intOf, isUuid, jsonParam, parseId, textOf, wellFormed } from "../rows";
+import { intOf, isUuid, jsonParam, parseId, wellFormed } from "../rows";
 import { messages, runs, steps } from "../schema";
 import { defineStatement, execute } from "../statement";
 import type { Executor } from "../statement";
 import { completeRun } from "./complete-run";
 import type { CompleteRunArgs } from "./complete-run";
 import { runsLockedInIdOrder } from "./run-locks";
-import { readStoredStep, saveStep, storedOutput } from "./save-step";
+import { saveStep, savedStepFrom } from "./save-step";
 import type { SaveStepArgs, SavedStep } from "./save-step";
 
 const p = sql.placeholder;
@@ -67,7 +67,7 @@ const write = defineStatement(
   ), archived as (
     update ${messages} m set archived_at = now() from done where m.id = done.message_id
   )
-  select 'step' as kind, i.n, h.n is not null as held, x.run_id is not null as created,
+  select i.n, h.n is not null as held, x.run_id is not null as created,
     coalesce(h.cancel_requested, false) as cancel_requested,
     case when h.n is not null and x.run_id is null then
       (select json_build_object('output', s.output, 'void', s.output is null)::text from ${steps} s
@@ -77,7 +77,7 @@ const write = defineStatement(
   left join held h on h.n = i.n
   left join inserted x on x.run_id = i.run_id and x.step_id = i.step_id
   union all
-  select 'done', d.n, true, true, false, null from done d`,
+  select d.n, true, true, false, null from done d`,
 );
 
 /** One hot write of a run: a step output to store, or the run to complete. */
@@ -86,23 +86,33 @@ export type RunWrite = { step: SaveStepArgs } | { complete: CompleteRunArgs };
 /** What a {@link RunWrite} yields: `saveStep`'s answer, the events a completion publishes, or a lost lease. */
 export type RunWriteResult = SavedStep | StoreEvent[] | LeaseLostError;
 
-/** The statement's parameters: a row per sendable item of each kind, `n` its index in `items` and in the outputs. */
-function values(items: readonly RunWrite[], sendable: readonly boolean[]): Record<string, string> {
+/** The arguments of a write, whichever its kind. */
+function argsOf(item: RunWrite): SaveStepArgs | CompleteRunArgs {
+  return "step" in item ? item.step : item.complete;
+}
+
+/**
+ * The statement's parameters: a row per item of each kind whose run id and token can be current (`n` its index in
+ * `items` and in the outputs), or `null` when none can.
+ */
+function values(items: readonly RunWrite[]): Record<string, string> | null {
   const stepRows: string[] = [];
   const doneRows: string[] = [];
   const stepOutputs: string[] = [];
   const completionOutputs: string[] = [];
   items.forEach((item, n) => {
-    const args = "step" in item ? item.step : item.complete;
+    const args = argsOf(item);
     const output = jsonParam(args.output);
     // Both output arrays are indexed by `n`; the other kind's slot holds a placeholder null.
     stepOutputs.push("step" in item ? (output ?? "null") : "null");
     completionOutputs.push("step" in item ? "null" : (output ?? "null"));
-    if (!sendable[n]) return;
+    // A malformed id or token cannot be current: the item gets no row, so it ends as a lost lease.
+    if (parseId(args.runId) === null || !isUuid(args.leaseToken)) return;
     const common = `"n":${n},"run_id":"${args.runId}","lease_token":"${args.leaseToken}","void":${output === null}`;
     if ("step" in item) stepRows.push(`{${common},"step_id":${JSON.stringify(wellFormed(item.step.stepId))}}`);
     else doneRows.push(`{${common}}`);
   });
+  if (stepRows.length + doneRows.length === 0) return null;
   return {
     steps: `[${stepRows.join(",")}]`,
     stepOutputs: `[${stepOutputs.join(",")}]`,
@@ -113,33 +123,20 @@ function values(items: readonly RunWrite[], sendable: readonly boolean[]): Recor
 
 /**
  * Writes several runs' step outputs and completions in one statement and returns one result per item, in order.
- * Items must name distinct runs. A single item goes through its own single-row statement.
+ * Items must name distinct (run, step) pairs and complete no run twice. A single item goes through its own
+ * single-row statement.
  */
 export async function writeRuns(executor: Executor, items: readonly RunWrite[]): Promise<RunWriteResult[]> {
   const only = items.length === 1 ? items[0] : undefined;
   if (only !== undefined) return ["step" in only ? await saveStep(executor, only.step) : await completeRun(executor, only.complete)];
-  const runIdOf = (item: RunWrite) => ("step" in item ? item.step : item.complete).runId;
-  const sendable = items.map((item) => {
-    const args = "step" in item ? item.step : item.complete;
-    return parseId(args.runId) !== null && isUuid(args.leaseToken);
-  });
   const results: (RunWriteResult | undefined)[] = items.map(() => undefined);
-  if (sendable.some(Boolean)) {
-    for (const row of await execute(executor, write, values(items, sendable))) {
-      const n = intOf(row, "n");
-      const item = items[n] as RunWrite;
-      if (textOf(row, "kind") === "done" || !("step" in item)) {
-        results[n] = [{ type: "run-changed", runId: runIdOf(item), status: "SUCCESS" }];
-      } else if (boolOf(row, "held")) {
-        const cancelRequested = boolOf(row, "cancel_requested");
-        if (boolOf(row, "created")) {
-          results[n] = { output: item.step.output, created: true, cancelRequested };
-        } else {
-          const stored = storedOutput(row);
-          results[n] = { output: (stored.found ? stored : await readStoredStep(executor, item.step)).output, created: false, cancelRequested };
-        }
-      }
-    }
+  const parameters = values(items);
+  for (const row of parameters === null ? [] : await execute(executor, write, parameters)) {
+    // `n` is unique across both kinds: the item says which kind the row answers.
+    const n = intOf(row, "n");
+    const item = items[n] as RunWrite;
+    results[n] =
+      "step" in item ? await savedStepFrom(executor, item.step, row) : [{ type: "run-changed", runId: item.complete.runId, status: "SUCCESS" }];
   }
-  return results.map((result, n) => result ?? new LeaseLostError({ runId: runIdOf(items[n] as RunWrite) }));
+  return results.map((result, n) => result ?? new LeaseLostError({ runId: argsOf(items[n] as RunWrite).runId }));
 }
